@@ -1,0 +1,135 @@
+namespace ServerlessGateway.Configuration;
+
+/// <summary>
+/// The configuration document as written (section "Gateway"). Bound from IConfiguration so that
+/// environment variables (Gateway__Models__x__...) and Azure app settings override any value.
+/// It is validated and compiled into an immutable <see cref="GatewaySnapshot"/> before use.
+/// </summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>Largest accepted request body, in bytes. Azure Functions' own limit is 100 MB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// A streamed response silent this long gets an SSE comment, so proxies (the Functions host drops a
+    /// connection idle for 240 s) keep it open while a model thinks.
+    /// </summary>
+    public int StreamKeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>Admin key (full access; admin API in later versions). Supports ${ENV} references.</summary>
+    public string? MasterKey { get; set; }
+
+    public List<VirtualKeyOptions> Keys { get; set; } = [];
+
+    public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+}
+
+public sealed class VirtualKeyOptions
+{
+    public string? Name { get; set; }
+
+    /// <summary>The secret itself (or a ${ENV} reference). Either this or <see cref="KeySha256"/>.</summary>
+    public string? Key { get; set; }
+
+    /// <summary>Hex SHA-256 of the secret, so the file need not hold the secret at all.</summary>
+    public string? KeySha256 { get; set; }
+
+    /// <summary>Logical model names this key may call; empty or "*" means all.</summary>
+    public List<string> Models { get; set; } = [];
+}
+
+public sealed class ProviderOptions
+{
+    /// <summary>One of <see cref="ProviderTypes"/>.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>OpenAI-compatible base URL ending before /chat/completions (e.g. https://api.openai.com/v1).</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Azure OpenAI resource endpoint, e.g. https://my-resource.openai.azure.com.</summary>
+    public string? Endpoint { get; set; }
+
+    /// <summary>Azure OpenAI URL shape: "deployments" (classic, api-version) or "v1".</summary>
+    public string? ApiShape { get; set; }
+
+    public string? ApiVersion { get; set; }
+
+    /// <summary>"api-key" or "entra" (Azure OpenAI); "bearer" or "none" (OpenAI-compatible).</summary>
+    public string? Auth { get; set; }
+
+    public string? ApiKey { get; set; }
+
+    /// <summary>A provider whose secrets or URL resolve to nothing is switched off quietly instead of reported.</summary>
+    public bool Optional { get; set; }
+
+    /// <summary>Time allowed until the upstream's response headers (and, for streams, between chunks).</summary>
+    public int TimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Ask OpenAI-compatible upstreams for a usage chunk at the end of every stream (for accounting).</summary>
+    public bool StreamUsage { get; set; } = true;
+
+    public MockOptions Mock { get; set; } = new();
+}
+
+public sealed class MockOptions
+{
+    /// <summary>"echo" repeats the last user message; "template" answers <see cref="Template"/>.</summary>
+    public string Mode { get; set; } = "echo";
+
+    public string Template { get; set; } = "This is a mock response from ServerlessGateway.";
+
+    public int LatencyMs { get; set; }
+
+    public int ChunkDelayMs { get; set; }
+
+    /// <summary>Words per streamed chunk.</summary>
+    public int WordsPerChunk { get; set; } = 1;
+
+    public int EmbeddingDimensions { get; set; } = 256;
+}
+
+public sealed class ModelOptions
+{
+    /// <summary>Tried in order: a failure before the first byte reaches the caller moves to the next.</summary>
+    public List<DeploymentOptions> Deployments { get; set; } = [];
+}
+
+public sealed class DeploymentOptions
+{
+    public string? Provider { get; set; }
+
+    /// <summary>Upstream model name (OpenAI, compatible servers) or Azure deployment name.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>Overrides the provider's timeout for this deployment.</summary>
+    public int? TimeoutSeconds { get; set; }
+}
+
+/// <summary>The provider types the gateway knows.</summary>
+public static class ProviderTypes
+{
+    public const string Mock = "mock";
+    public const string OpenAI = "openai";
+    public const string OpenAICompatible = "openai-compatible";
+    public const string AzureOpenAI = "azure-openai";
+
+    public static readonly IReadOnlyList<string> All = [Mock, OpenAI, OpenAICompatible, AzureOpenAI];
+}
+
+public static class ProviderAuthModes
+{
+    public const string Bearer = "bearer";
+    public const string None = "none";
+    public const string ApiKey = "api-key";
+    public const string Entra = "entra";
+}
+
+public static class AzureApiShapes
+{
+    public const string Deployments = "deployments";
+    public const string V1 = "v1";
+}

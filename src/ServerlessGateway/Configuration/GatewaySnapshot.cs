@@ -1,0 +1,79 @@
+using System.Collections.Frozen;
+using ServerlessGateway.Auth;
+
+namespace ServerlessGateway.Configuration;
+
+/// <summary>
+/// The validated, compiled configuration every request reads. Immutable: a reload builds a new one
+/// and swaps it in atomically, so a request sees one consistent version from start to end.
+/// </summary>
+public sealed class GatewaySnapshot
+{
+    public required long MaxRequestBodyBytes { get; init; }
+
+    public required TimeSpan StreamKeepAlive { get; init; }
+
+    public required FrozenDictionary<string, LogicalModel> Models { get; init; }
+
+    public required KeyTable Keys { get; init; }
+
+    /// <summary>Problems that do not stop the gateway (missing provider secrets): readiness reports them.</summary>
+    public required IReadOnlyList<string> Problems { get; init; }
+
+    public required DateTimeOffset LoadedAt { get; init; }
+}
+
+/// <summary>A model name callers use, served by one or more deployments tried in order.</summary>
+public sealed class LogicalModel(string name, IReadOnlyList<Deployment> deployments, IReadOnlyList<Deployment> disabled)
+{
+    public string Name { get; } = name;
+
+    /// <summary>Deployments whose provider is usable, in failover order.</summary>
+    public IReadOnlyList<Deployment> Deployments { get; } = deployments;
+
+    /// <summary>Deployments switched off by configuration problems (reported by readiness).</summary>
+    public IReadOnlyList<Deployment> Disabled { get; } = disabled;
+
+    public bool IsServable => Deployments.Count > 0;
+
+    /// <summary>Shown as owned_by in /v1/models; a model served only by mocks says so.</summary>
+    public string OwnedBy => Deployments.All(d => d.Provider.Type == ProviderTypes.Mock) ? "serverless-gateway-mock" : "serverless-gateway";
+}
+
+/// <summary>One upstream target: a provider, the model or deployment name there, and its URLs.</summary>
+public sealed class Deployment
+{
+    public required string Name { get; init; }
+
+    public required ProviderRuntime Provider { get; init; }
+
+    public required string UpstreamModel { get; init; }
+
+    /// <summary>The upstream model as a JSON string token, ready to splice into forwarded bodies.</summary>
+    public required byte[] UpstreamModelJson { get; init; }
+
+    public required Uri? ChatCompletionsUri { get; init; }
+
+    public required Uri? EmbeddingsUri { get; init; }
+
+    public required TimeSpan Timeout { get; init; }
+}
+
+/// <summary>A provider with its secrets resolved.</summary>
+public sealed class ProviderRuntime
+{
+    public required string Name { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string AuthMode { get; init; }
+
+    public string? ApiKey { get; init; }
+
+    public bool StreamUsage { get; init; }
+
+    public required MockOptions Mock { get; init; }
+
+    /// <summary>Why the provider cannot be used, or null when it can.</summary>
+    public string? Problem { get; init; }
+}

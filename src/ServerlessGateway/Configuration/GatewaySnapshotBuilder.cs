@@ -1,0 +1,381 @@
+using System.Collections.Frozen;
+using System.Text;
+using System.Text.Json;
+using ServerlessGateway.Auth;
+
+namespace ServerlessGateway.Configuration;
+
+/// <summary>
+/// Validates the whole document and compiles it into a <see cref="GatewaySnapshot"/>. Every error is
+/// collected, so a misconfiguration is reported in one go rather than one restart at a time.
+/// Structural errors (unknown provider type, dangling reference, bad URL) reject the document;
+/// a provider whose secret is missing is only switched off and reported by readiness.
+/// </summary>
+public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, TimeProvider time)
+{
+    public const string MasterKeyName = "master";
+
+    public SnapshotResult Build(GatewayOptions options)
+    {
+        var errors = new List<string>();
+        var problems = new List<string>();
+
+        if (options.MaxRequestBodyBytes is < 1024 or > 100L * 1024 * 1024)
+        {
+            errors.Add($"Gateway:MaxRequestBodyBytes must be between 1024 and 104857600 (Azure Functions' limit); it is {options.MaxRequestBodyBytes}.");
+        }
+
+        if (options.StreamKeepAliveSeconds is < 1 or > 230)
+        {
+            errors.Add($"Gateway:StreamKeepAliveSeconds must be between 1 and 230; it is {options.StreamKeepAliveSeconds}.");
+        }
+
+        var providers = new Dictionary<string, ProviderRuntime>(StringComparer.Ordinal);
+        foreach (var (name, provider) in options.Providers)
+        {
+            if (BuildProvider(name, provider, errors) is { } runtime)
+            {
+                providers[name] = runtime;
+            }
+        }
+
+        var models = BuildModels(options, providers, errors, problems);
+        var keys = BuildKeys(options, models, errors);
+
+        if (errors.Count > 0)
+        {
+            return new SnapshotResult(null, errors);
+        }
+
+        return new SnapshotResult(
+            new GatewaySnapshot
+            {
+                MaxRequestBodyBytes = options.MaxRequestBodyBytes,
+                StreamKeepAlive = TimeSpan.FromSeconds(options.StreamKeepAliveSeconds),
+                Models = models.ToFrozenDictionary(StringComparer.Ordinal),
+                Keys = keys,
+                Problems = problems,
+                LoadedAt = time.GetUtcNow(),
+            },
+            errors);
+    }
+
+    private ProviderRuntime? BuildProvider(string name, ProviderOptions provider, List<string> errors)
+    {
+        var where = $"Gateway:Providers:{name}";
+        if (provider.Type is null || !ProviderTypes.All.Contains(provider.Type))
+        {
+            errors.Add($"{where}:Type must be one of {string.Join(", ", ProviderTypes.All)}; it is '{provider.Type}'.");
+            return null;
+        }
+
+        if (provider.TimeoutSeconds is < 1 or > 3600)
+        {
+            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {provider.TimeoutSeconds}.");
+        }
+
+        ValidateMock(where, provider, errors);
+        string? problem = null;
+        var apiKey = environment.Resolve(provider.ApiKey, out var missingKey);
+        var auth = provider.Auth ?? DefaultAuth(provider.Type);
+        if (!AuthModesFor(provider.Type).Contains(auth))
+        {
+            errors.Add($"{where}:Auth must be one of {string.Join(", ", AuthModesFor(provider.Type))} for {provider.Type}; it is '{auth}'.");
+        }
+
+        if (missingKey is not null)
+        {
+            problem = $"provider '{name}' needs environment variable {missingKey} (its ApiKey)";
+        }
+        else if (auth is ProviderAuthModes.Bearer or ProviderAuthModes.ApiKey && provider.Type != ProviderTypes.OpenAICompatible && string.IsNullOrEmpty(apiKey))
+        {
+            problem = $"provider '{name}' has no ApiKey";
+        }
+
+        if (provider.Type == ProviderTypes.AzureOpenAI)
+        {
+            var shape = provider.ApiShape ?? AzureApiShapes.Deployments;
+            if (shape is not (AzureApiShapes.Deployments or AzureApiShapes.V1))
+            {
+                errors.Add($"{where}:ApiShape must be '{AzureApiShapes.Deployments}' or '{AzureApiShapes.V1}'; it is '{shape}'.");
+            }
+        }
+
+        return new ProviderRuntime
+        {
+            Name = name,
+            Type = provider.Type,
+            AuthMode = auth,
+            ApiKey = apiKey,
+            StreamUsage = provider.StreamUsage,
+            Mock = provider.Mock,
+            Problem = problem,
+        };
+    }
+
+    private static void ValidateMock(string where, ProviderOptions provider, List<string> errors)
+    {
+        if (provider.Type != ProviderTypes.Mock)
+        {
+            return;
+        }
+
+        var mock = provider.Mock;
+        if (mock.Mode is not ("echo" or "template"))
+        {
+            errors.Add($"{where}:Mock:Mode must be 'echo' or 'template'; it is '{mock.Mode}'.");
+        }
+
+        if (mock.LatencyMs is < 0 or > 600_000 || mock.ChunkDelayMs is < 0 or > 60_000)
+        {
+            errors.Add($"{where}:Mock:LatencyMs and ChunkDelayMs must be between 0 and 600000 / 60000.");
+        }
+
+        if (mock.WordsPerChunk is < 1 or > 1000 || mock.EmbeddingDimensions is < 1 or > 8192)
+        {
+            errors.Add($"{where}:Mock:WordsPerChunk must be 1..1000 and EmbeddingDimensions 1..8192.");
+        }
+    }
+
+    private Dictionary<string, LogicalModel> BuildModels(
+        GatewayOptions options, Dictionary<string, ProviderRuntime> providers, List<string> errors, List<string> problems)
+    {
+        var models = new Dictionary<string, LogicalModel>(StringComparer.Ordinal);
+        foreach (var (modelName, model) in options.Models)
+        {
+            var where = $"Gateway:Models:{modelName}";
+            if (model.Deployments.Count == 0)
+            {
+                errors.Add($"{where}:Deployments must list at least one deployment.");
+                continue;
+            }
+
+            var enabled = new List<Deployment>();
+            var disabled = new List<Deployment>();
+            for (var i = 0; i < model.Deployments.Count; i++)
+            {
+                var deployment = BuildDeployment($"{where}:Deployments:{i}", model.Deployments[i], options.Providers, providers, errors);
+                if (deployment is null)
+                {
+                    continue;
+                }
+
+                if (deployment.Provider.Problem is { } problem)
+                {
+                    disabled.Add(deployment);
+                    if (!options.Providers[deployment.Provider.Name].Optional)
+                    {
+                        problems.Add($"model '{modelName}', deployment '{deployment.Name}': {problem}");
+                    }
+                }
+                else
+                {
+                    enabled.Add(deployment);
+                }
+            }
+
+            models[modelName] = new LogicalModel(modelName, enabled, disabled);
+        }
+
+        return models;
+    }
+
+    private Deployment? BuildDeployment(
+        string where,
+        DeploymentOptions deployment,
+        Dictionary<string, ProviderOptions> providerOptions,
+        Dictionary<string, ProviderRuntime> providers,
+        List<string> errors)
+    {
+        if (deployment.Provider is null || !providerOptions.TryGetValue(deployment.Provider, out var provider))
+        {
+            errors.Add($"{where}:Provider '{deployment.Provider}' is not defined under Gateway:Providers.");
+            return null;
+        }
+
+        if (string.IsNullOrWhiteSpace(deployment.Model))
+        {
+            errors.Add($"{where}:Model must name the upstream model or Azure deployment.");
+            return null;
+        }
+
+        if (deployment.TimeoutSeconds is < 1 or > 3600)
+        {
+            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {deployment.TimeoutSeconds}.");
+        }
+
+        if (!providers.TryGetValue(deployment.Provider, out var runtime))
+        {
+            return null; // the provider's own error is already listed
+        }
+
+        var (chat, embeddings, problem) = BuildUris(where, provider, deployment.Model, errors);
+        if (problem is not null)
+        {
+            runtime = CopyWithProblem(runtime, problem);
+        }
+
+        return new Deployment
+        {
+            Name = $"{deployment.Provider}/{deployment.Model}",
+            Provider = runtime,
+            UpstreamModel = deployment.Model,
+            UpstreamModelJson = JsonSerializer.SerializeToUtf8Bytes(deployment.Model, Contracts.GatewayJsonContext.Default.String),
+            ChatCompletionsUri = chat,
+            EmbeddingsUri = embeddings,
+            Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
+        };
+    }
+
+    private static ProviderRuntime CopyWithProblem(ProviderRuntime runtime, string problem) =>
+        runtime.Problem is not null ? runtime : new ProviderRuntime
+        {
+            Name = runtime.Name,
+            Type = runtime.Type,
+            AuthMode = runtime.AuthMode,
+            ApiKey = runtime.ApiKey,
+            StreamUsage = runtime.StreamUsage,
+            Mock = runtime.Mock,
+            Problem = problem,
+        };
+
+    private (Uri? Chat, Uri? Embeddings, string? Problem) BuildUris(string where, ProviderOptions provider, string model, List<string> errors)
+    {
+        if (provider.Type == ProviderTypes.Mock)
+        {
+            return (null, null, null);
+        }
+
+        var isAzure = provider.Type == ProviderTypes.AzureOpenAI;
+        var raw = isAzure ? provider.Endpoint : provider.BaseUrl ?? (provider.Type == ProviderTypes.OpenAI ? "https://api.openai.com/v1" : null);
+        var resolved = environment.Resolve(raw, out var missing);
+        if (resolved is null)
+        {
+            if (missing is not null)
+            {
+                return (null, null, $"needs environment variable {missing} (its {(isAzure ? "Endpoint" : "BaseUrl")})");
+            }
+
+            errors.Add($"{where}: provider '{provider.Type}' needs {(isAzure ? "Endpoint" : "BaseUrl")}.");
+            return (null, null, null);
+        }
+
+        if (!Uri.TryCreate(resolved.TrimEnd('/'), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            errors.Add($"{where}: '{resolved}' is not an absolute http(s) URL.");
+            return (null, null, null);
+        }
+
+        var root = baseUri.ToString().TrimEnd('/');
+        if (!isAzure)
+        {
+            return (new Uri(root + "/chat/completions"), new Uri(root + "/embeddings"), null);
+        }
+
+        if ((provider.ApiShape ?? AzureApiShapes.Deployments) == AzureApiShapes.V1)
+        {
+            var query = provider.ApiVersion is { Length: > 0 } v1Version ? "?api-version=" + Uri.EscapeDataString(v1Version) : "";
+            return (new Uri($"{root}/openai/v1/chat/completions{query}"), new Uri($"{root}/openai/v1/embeddings{query}"), null);
+        }
+
+        var version = Uri.EscapeDataString(provider.ApiVersion ?? "2024-10-21");
+        var deploymentRoot = $"{root}/openai/deployments/{Uri.EscapeDataString(model)}";
+        return (new Uri($"{deploymentRoot}/chat/completions?api-version={version}"), new Uri($"{deploymentRoot}/embeddings?api-version={version}"), null);
+    }
+
+    private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, List<string> errors)
+    {
+        var byHash = new Dictionary<string, CallerIdentity>(StringComparer.Ordinal);
+        var masterKey = environment.Resolve(options.MasterKey, out _);
+        if (!string.IsNullOrEmpty(masterKey))
+        {
+            AddKey(byHash, KeyTable.HashSecret(masterKey), new CallerIdentity(MasterKeyName, isAdmin: true, null), "Gateway:MasterKey", errors);
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal) { MasterKeyName };
+        for (var i = 0; i < options.Keys.Count; i++)
+        {
+            var key = options.Keys[i];
+            var where = $"Gateway:Keys:{i}";
+            if (string.IsNullOrWhiteSpace(key.Name) || !names.Add(key.Name))
+            {
+                errors.Add($"{where}:Name must be set and unique (and not '{MasterKeyName}').");
+                continue;
+            }
+
+            var hash = KeyHash(where, key, errors);
+            if (hash is null)
+            {
+                continue;
+            }
+
+            FrozenSet<string>? allowed = null;
+            if (key.Models.Count > 0 && !key.Models.Contains("*"))
+            {
+                foreach (var model in key.Models.Where(m => !models.ContainsKey(m)))
+                {
+                    errors.Add($"{where}:Models names '{model}', which is not under Gateway:Models.");
+                }
+
+                allowed = key.Models.ToFrozenSet(StringComparer.Ordinal);
+            }
+
+            AddKey(byHash, hash, new CallerIdentity(key.Name, isAdmin: false, allowed), where, errors);
+        }
+
+        return new KeyTable(byHash.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    private string? KeyHash(string where, VirtualKeyOptions key, List<string> errors)
+    {
+        if (key.KeySha256 is { } sha)
+        {
+            if (sha.Length != 64 || !sha.All(char.IsAsciiHexDigit))
+            {
+                errors.Add($"{where}:KeySha256 must be 64 hex characters.");
+                return null;
+            }
+
+            return sha.ToLowerInvariant();
+        }
+
+        var secret = environment.Resolve(key.Key, out var missing);
+        if (string.IsNullOrEmpty(secret))
+        {
+            errors.Add(missing is null ? $"{where}: set Key or KeySha256." : $"{where}:Key needs environment variable {missing}.");
+            return null;
+        }
+
+        if (secret.Length < 8 || Encoding.UTF8.GetByteCount(secret) > 512)
+        {
+            errors.Add($"{where}:Key must be 8 to 512 bytes long.");
+            return null;
+        }
+
+        return KeyTable.HashSecret(secret);
+    }
+
+    private static void AddKey(Dictionary<string, CallerIdentity> byHash, string hash, CallerIdentity identity, string where, List<string> errors)
+    {
+        if (!byHash.TryAdd(hash, identity))
+        {
+            errors.Add($"{where}: the same secret is already used by key '{byHash[hash].KeyName}'.");
+        }
+    }
+
+    private static string DefaultAuth(string type) => type switch
+    {
+        ProviderTypes.AzureOpenAI => ProviderAuthModes.ApiKey,
+        ProviderTypes.OpenAI or ProviderTypes.OpenAICompatible => ProviderAuthModes.Bearer,
+        _ => ProviderAuthModes.None,
+    };
+
+    private static string[] AuthModesFor(string type) => type switch
+    {
+        ProviderTypes.AzureOpenAI => [ProviderAuthModes.ApiKey, ProviderAuthModes.Entra],
+        ProviderTypes.OpenAI or ProviderTypes.OpenAICompatible => [ProviderAuthModes.Bearer, ProviderAuthModes.None],
+        _ => [ProviderAuthModes.None],
+    };
+}
+
+public sealed record SnapshotResult(GatewaySnapshot? Snapshot, IReadOnlyList<string> Errors);

@@ -1,0 +1,100 @@
+using System.Net;
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerlessGateway.Configuration;
+using ServerlessGateway.Endpoints;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers;
+using ServerlessGateway.Providers.AzureOpenAI;
+using ServerlessGateway.Providers.Http;
+using ServerlessGateway.Providers.Mock;
+using ServerlessGateway.Providers.OpenAICompatible;
+
+namespace ServerlessGateway;
+
+/// <summary>Builds the app: configuration, listener, services, routes. Program.cs and the tests both start here.</summary>
+public static class GatewayApplication
+{
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.AddGatewayConfiguration(args);
+        builder.ConfigureListener();
+
+        // Per-request framework logs would cost more than the gateway itself; problems still log.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddGateway();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorShapeMiddleware>();
+        app.MapGatewayEndpoints();
+
+        // Build the configuration snapshot now: an invalid document stops the app before it listens.
+        _ = app.Services.GetRequiredService<GatewayConfigStore>();
+        return app;
+    }
+
+    /// <summary>
+    /// Under Azure Functions the host tells the port in FUNCTIONS_CUSTOMHANDLER_PORT and proxies to it,
+    /// so the app listens on loopback only. Standalone it honours --urls/ASPNETCORE_URLS, else port 5080.
+    /// </summary>
+    private static void ConfigureListener(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null; // the gateway enforces its own, configurable limit
+        });
+
+        var port = Environment.GetEnvironmentVariable(CustomHandlerPortVariable);
+        if (int.TryParse(port, out var customHandlerPort))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{customHandlerPort}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+    }
+
+    public static IServiceCollection AddGateway(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(EnvironmentReferences.Process);
+        services.TryAddSingleton<Func<TokenCredential>>(() => new DefaultAzureCredential());
+        services.AddSingleton<GatewaySnapshotBuilder>();
+        services.AddSingleton<GatewayConfigStore>();
+        services.AddSingleton<AzureTokenCache>();
+        services.AddSingleton<ProviderRegistry>();
+        services.AddSingleton<ProxyHandler>();
+
+        services.AddSingleton<IProviderAdapter, MockAdapter>();
+        services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));
+        services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAICompatible));
+        services.AddSingleton<IProviderAdapter, AzureOpenAIAdapter>();
+
+        // One pooled, long-lived connection pool for every upstream. The handler is never recycled by
+        // the factory (that would drop warm connections); PooledConnectionLifetime picks up DNS changes.
+        services.AddHttpClient(HttpProviderAdapter.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.None,
+                UseCookies = false,
+                UseProxy = false,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+                MaxConnectionsPerServer = int.MaxValue,
+                EnableMultipleHttp2Connections = true,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+            })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        return services;
+    }
+}

@@ -1,0 +1,486 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace ServerlessGateway.Pipeline;
+
+/// <summary>
+/// Reads a chat-completions body in one forward pass with <see cref="Utf8JsonReader"/>: validates the
+/// whole document, checks the fields the gateway interprets, and records where to splice the model
+/// name. Fields it does not interpret are skipped, not copied: the body is forwarded as it came.
+/// (A JsonDocument or typed deserialisation would allocate the whole tree just to read five fields.)
+/// </summary>
+public static class ChatRequestParser
+{
+    private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
+
+    public static ParseResult<ChatRequest> Parse(PooledBody body)
+    {
+        var span = body.Span;
+        if (!Utf8.IsValid(span))
+        {
+            return GatewayError.InvalidRequest("The request body is not valid UTF-8.", code: "invalid_encoding");
+        }
+
+        try
+        {
+            return ParseCore(body, span);
+        }
+        catch (JsonException ex)
+        {
+            return GatewayError.InvalidJson(ex.Message);
+        }
+    }
+
+    private static ParseResult<ChatRequest> ParseCore(PooledBody body, ReadOnlySpan<byte> span)
+    {
+        var reader = new Utf8JsonReader(span, JsonFields.ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return GatewayError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json");
+        }
+
+        var rootStart = (int)reader.TokenStartIndex;
+        string? model = null;
+        var modelToken = default(TokenSpan);
+        bool? stream = null;
+        var streamOptions = new StreamOptionsScan(default, false, null);
+        var sawStreamOptions = false;
+        int? maxTokens = null, choiceCount = null;
+        var messages = default(MessagesScan);
+        var sawMessages = false;
+        var tools = ToolsScan.None;
+        string? forcedTool = null;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueSpan;
+            reader.Read();
+            GatewayError? error = null;
+            if (name.SequenceEqual("model"u8))
+            {
+                error = JsonFields.ReadModel(ref reader, ref model, ref modelToken);
+            }
+            else if (name.SequenceEqual("messages"u8))
+            {
+                error = sawMessages ? JsonFields.Duplicate("messages") : ReadMessages(ref reader, out messages);
+                sawMessages = true;
+            }
+            else if (name.SequenceEqual("stream"u8))
+            {
+                error = stream.HasValue ? JsonFields.Duplicate("stream") : ReadStream(ref reader, out stream);
+            }
+            else if (name.SequenceEqual("stream_options"u8))
+            {
+                error = sawStreamOptions ? JsonFields.Duplicate("stream_options") : ReadStreamOptions(ref reader, out streamOptions);
+                sawStreamOptions = true;
+            }
+            else if (name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8))
+            {
+                error = JsonFields.ReadOptionalInt(ref reader, Encoding.UTF8.GetString(name), 1, int.MaxValue, out var value);
+                maxTokens = value ?? maxTokens;
+            }
+            else if (name.SequenceEqual("n"u8))
+            {
+                error = JsonFields.ReadOptionalInt(ref reader, "n", 1, 128, out choiceCount);
+            }
+            else if (name.SequenceEqual("temperature"u8))
+            {
+                error = JsonFields.ReadOptionalNumber(ref reader, "temperature", 0, 2);
+            }
+            else if (name.SequenceEqual("top_p"u8))
+            {
+                error = JsonFields.ReadOptionalNumber(ref reader, "top_p", 0, 1);
+            }
+            else if (name.SequenceEqual("tools"u8))
+            {
+                error = ReadTools(ref reader, out tools);
+            }
+            else if (name.SequenceEqual("tool_choice"u8))
+            {
+                error = ReadToolChoice(ref reader, out forcedTool);
+            }
+            else
+            {
+                reader.Skip();
+            }
+
+            if (error is not null)
+            {
+                return error;
+            }
+        }
+
+        JsonFields.ReadToEnd(ref reader);
+        if (model is null)
+        {
+            return JsonFields.Missing("model");
+        }
+
+        if (!sawMessages)
+        {
+            return JsonFields.Missing("messages");
+        }
+
+        if (forcedTool == ToolsScan.FirstToolMarker)
+        {
+            forcedTool = tools.FirstToolName;
+        }
+
+        var isStream = stream == true;
+        return new ChatRequest(body, model, modelToken)
+        {
+            Stream = isStream,
+            CallerWantsStreamUsage = streamOptions.IncludeUsage == true,
+            UsageEdit = isStream ? UsageEdit(rootStart, sawStreamOptions, streamOptions) : default,
+            MaxTokens = maxTokens,
+            ChoiceCount = choiceCount ?? 1,
+            MessageCount = messages.Count,
+            LastUserContent = messages.LastUserContent,
+            ForcedToolName = tools.Count > 0 ? forcedTool : null,
+        };
+    }
+
+    private static StreamUsageEdit UsageEdit(int rootStart, bool sawStreamOptions, StreamOptionsScan options)
+    {
+        if (options.IncludeUsage == true)
+        {
+            return default;
+        }
+
+        if (!sawStreamOptions)
+        {
+            return new StreamUsageEdit(StreamUsageEditKind.InsertIntoRoot, rootStart + 1, 0);
+        }
+
+        if (options.IncludeUsageToken is { } usageToken)
+        {
+            return new StreamUsageEdit(StreamUsageEditKind.ReplaceIncludeUsageValue, usageToken.Start, usageToken.Length);
+        }
+
+        return options.Value.Length switch
+        {
+            0 => default,
+            _ when options.IsObject && options.IsEmptyObject => new StreamUsageEdit(StreamUsageEditKind.InsertIntoEmptyStreamOptions, options.Value.Start + 1, 0),
+            _ when options.IsObject => new StreamUsageEdit(StreamUsageEditKind.InsertIntoStreamOptions, options.Value.Start + 1, 0),
+            _ => new StreamUsageEdit(StreamUsageEditKind.ReplaceStreamOptionsValue, options.Value.Start, options.Value.Length),
+        };
+    }
+
+    private static GatewayError? ReadStream(ref Utf8JsonReader reader, out bool? stream)
+    {
+        stream = reader.TokenType switch
+        {
+            JsonTokenType.True => true,
+            JsonTokenType.False or JsonTokenType.Null => false,
+            _ => null,
+        };
+        return stream is null ? JsonFields.WrongType("stream", "a boolean", reader.TokenType) : null;
+    }
+
+    private readonly record struct StreamOptionsScan(TokenSpan Value, bool IsObject, bool? IncludeUsage)
+    {
+        public bool IsEmptyObject { get; init; }
+
+        public TokenSpan? IncludeUsageToken { get; init; }
+    }
+
+    private static GatewayError? ReadStreamOptions(ref Utf8JsonReader reader, out StreamOptionsScan scan)
+    {
+        var start = (int)reader.TokenStartIndex;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            scan = new StreamOptionsScan(new TokenSpan(start, 4), false, null);
+            return null;
+        }
+
+        scan = default;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return JsonFields.WrongType("stream_options", "an object", reader.TokenType);
+        }
+
+        bool? includeUsage = null;
+        TokenSpan? usageToken = null;
+        var empty = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            empty = false;
+            var isUsage = reader.ValueTextEquals("include_usage"u8);
+            reader.Read();
+            if (!isUsage)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+            {
+                return JsonFields.WrongType("stream_options.include_usage", "a boolean", reader.TokenType);
+            }
+
+            includeUsage = reader.TokenType == JsonTokenType.True;
+            usageToken = JsonFields.CurrentToken(ref reader);
+        }
+
+        var end = (int)reader.TokenStartIndex + 1;
+        scan = new StreamOptionsScan(new TokenSpan(start, end - start), true, includeUsage) { IsEmptyObject = empty, IncludeUsageToken = usageToken };
+        return null;
+    }
+
+    private readonly record struct MessagesScan(int Count, TokenSpan? LastUserContent);
+
+    private static GatewayError? ReadMessages(ref Utf8JsonReader reader, out MessagesScan scan)
+    {
+        scan = default;
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return JsonFields.WrongType("messages", "an array", reader.TokenType);
+        }
+
+        var count = 0;
+        TokenSpan? lastUser = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var param = $"messages[{count}]";
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return JsonFields.WrongType(param, "an object", reader.TokenType);
+            }
+
+            var error = ReadMessage(ref reader, param, out var role, out var content);
+            if (error is not null)
+            {
+                return error;
+            }
+
+            if (role == "user")
+            {
+                lastUser = content;
+            }
+
+            count++;
+        }
+
+        if (count == 0)
+        {
+            return JsonFields.Invalid("messages", "it must contain at least one message.");
+        }
+
+        scan = new MessagesScan(count, lastUser);
+        return null;
+    }
+
+    private static GatewayError? ReadMessage(ref Utf8JsonReader reader, string param, out string? role, out TokenSpan? content)
+    {
+        role = null;
+        content = null;
+        var sawContent = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("role"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return JsonFields.WrongType(param + ".role", "a string", reader.TokenType);
+                }
+
+                role = reader.GetString();
+                if (role is null || !Roles.Contains(role))
+                {
+                    return JsonFields.Invalid(param + ".role", $"'{role}' is not one of {string.Join(", ", Roles)}.");
+                }
+            }
+            else if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                sawContent = reader.TokenType != JsonTokenType.Null;
+                var error = ReadContent(ref reader, param + ".content", out content);
+                if (error is not null)
+                {
+                    return error;
+                }
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        if (role is null)
+        {
+            return JsonFields.Missing(param + ".role");
+        }
+
+        return !sawContent && role is "system" or "developer" or "user" or "tool" ? JsonFields.Missing(param + ".content") : null;
+    }
+
+    private static GatewayError? ReadContent(ref Utf8JsonReader reader, string param, out TokenSpan? content)
+    {
+        content = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null:
+                return null;
+            case JsonTokenType.String:
+                content = JsonFields.CurrentToken(ref reader);
+                return null;
+            case JsonTokenType.StartArray:
+                var start = (int)reader.TokenStartIndex;
+                var index = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var error = ReadContentPart(ref reader, $"{param}[{index++}]");
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+
+                content = new TokenSpan(start, (int)reader.TokenStartIndex + 1 - start);
+                return null;
+            default:
+                return JsonFields.WrongType(param, "a string or an array of content parts", reader.TokenType);
+        }
+    }
+
+    private static GatewayError? ReadContentPart(ref Utf8JsonReader reader, string param)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return JsonFields.WrongType(param, "an object", reader.TokenType);
+        }
+
+        var sawType = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            reader.Read();
+            if (isType)
+            {
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    return JsonFields.WrongType(param + ".type", "a string", reader.TokenType);
+                }
+
+                sawType = true;
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return sawType ? null : JsonFields.Missing(param + ".type");
+    }
+
+    private readonly record struct ToolsScan(int Count, string? FirstToolName)
+    {
+        /// <summary>tool_choice "required": the first tool, known only once "tools" is read.</summary>
+        public const string FirstToolMarker = "\0first";
+
+        public static ToolsScan None => default;
+    }
+
+    private static GatewayError? ReadTools(ref Utf8JsonReader reader, out ToolsScan scan)
+    {
+        scan = ToolsScan.None;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return JsonFields.WrongType("tools", "an array", reader.TokenType);
+        }
+
+        var count = 0;
+        string? first = null;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return JsonFields.WrongType($"tools[{count}]", "an object", reader.TokenType);
+            }
+
+            var name = ReadFunctionName(ref reader);
+            first ??= name;
+            count++;
+        }
+
+        scan = new ToolsScan(count, first);
+        return null;
+    }
+
+    private static GatewayError? ReadToolChoice(ref Utf8JsonReader reader, out string? forced)
+    {
+        forced = null;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                forced = reader.ValueTextEquals("required"u8) ? ToolsScan.FirstToolMarker : null;
+                return null;
+            case JsonTokenType.StartObject:
+                forced = ReadFunctionName(ref reader);
+                return null;
+            case JsonTokenType.Null:
+                return null;
+            default:
+                return JsonFields.WrongType("tool_choice", "a string or an object", reader.TokenType);
+        }
+    }
+
+    /// <summary>Reads {"type":"function","function":{"name":...}} and returns the name; leaves the reader at the object's end.</summary>
+    private static string? ReadFunctionName(ref Utf8JsonReader reader)
+    {
+        string? name = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isFunction = reader.ValueTextEquals("function"u8);
+            reader.Read();
+            if (!isFunction || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isName = reader.ValueTextEquals("name"u8);
+                reader.Read();
+                if (isName && reader.TokenType == JsonTokenType.String)
+                {
+                    name = reader.GetString();
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+        }
+
+        return name;
+    }
+}
+
+/// <summary>A parsed request or the 4xx error that explains why it was refused.</summary>
+public readonly struct ParseResult<T>
+    where T : class
+{
+    private ParseResult(T? value, GatewayError? error)
+    {
+        Value = value;
+        Error = error;
+    }
+
+    public T? Value { get; }
+
+    public GatewayError? Error { get; }
+
+    public static implicit operator ParseResult<T>(T value) => new(value, null);
+
+    public static implicit operator ParseResult<T>(GatewayError error) => new(null, error);
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Contracts;
+
+namespace ServerlessGateway.Pipeline;
+
+/// <summary>
+/// An error the caller will see, as a value: status plus the OpenAI error fields. Every failure
+/// path ends in one of these, so nothing leaves the gateway as a bare 500 or a stack trace.
+/// </summary>
+public sealed record GatewayError(int Status, string Message, string Type, string? Code = null, string? Param = null)
+{
+    public const string InvalidRequestType = "invalid_request_error";
+    public const string ServerErrorType = "server_error";
+
+    /// <summary>Seconds the caller should wait before retrying (sent as Retry-After), when known.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    public static GatewayError InvalidRequest(string message, string? param = null, string? code = null) =>
+        new(StatusCodes.Status400BadRequest, message, InvalidRequestType, code, param);
+
+    public static GatewayError InvalidJson(string detail) =>
+        InvalidRequest($"The request body is not valid JSON: {detail}", code: "invalid_json");
+
+    public static GatewayError MissingKey() => new(
+        StatusCodes.Status401Unauthorized,
+        "You didn't provide an API key. Send it as 'Authorization: Bearer <key>' (or the 'api-key' header).",
+        InvalidRequestType,
+        "missing_api_key");
+
+    public static GatewayError InvalidKey() => new(
+        StatusCodes.Status401Unauthorized, "Incorrect API key provided.", InvalidRequestType, "invalid_api_key");
+
+    public static GatewayError ModelNotFound(string model, IEnumerable<string> available) => new(
+        StatusCodes.Status404NotFound,
+        $"The model '{model}' does not exist on this gateway. Models you can use: {string.Join(", ", available.Take(20))}.",
+        InvalidRequestType,
+        "model_not_found",
+        "model");
+
+    public static GatewayError ModelNotAllowed(string model) => new(
+        StatusCodes.Status403Forbidden, $"This API key is not allowed to use the model '{model}'.", "permission_error", "model_not_allowed", "model");
+
+    public static GatewayError ModelUnavailable(string model) => new(
+        StatusCodes.Status503ServiceUnavailable,
+        $"The model '{model}' has no usable deployment (see GET /health/ready for the configuration problem).",
+        ServerErrorType,
+        "model_unavailable",
+        "model");
+
+    public static GatewayError PayloadTooLarge(long limit) => new(
+        StatusCodes.Status413PayloadTooLarge, $"The request body is larger than this gateway accepts ({limit} bytes).", InvalidRequestType, "request_too_large");
+
+    public static GatewayError UnsupportedMediaType() => new(
+        StatusCodes.Status415UnsupportedMediaType, "Send the request body as JSON with 'Content-Type: application/json'.", InvalidRequestType, "unsupported_media_type");
+
+    public static GatewayError UpstreamTimeout(string deployment, TimeSpan timeout) => new(
+        StatusCodes.Status504GatewayTimeout, $"The upstream deployment '{deployment}' did not respond within {timeout.TotalSeconds:0.#} s.", ServerErrorType, "upstream_timeout");
+
+    public static GatewayError UpstreamUnreachable(string deployment, string reason) => new(
+        StatusCodes.Status502BadGateway, $"The upstream deployment '{deployment}' could not be reached: {reason}", ServerErrorType, "upstream_unreachable");
+
+    public static GatewayError UpstreamInvalidResponse(string deployment, string reason) => new(
+        StatusCodes.Status502BadGateway, $"The upstream deployment '{deployment}' sent an invalid response: {reason}", ServerErrorType, "upstream_invalid_response");
+
+    public static GatewayError Internal(string requestId) => new(
+        StatusCodes.Status500InternalServerError,
+        $"The gateway failed to handle this request. Quote request id {requestId} when reporting it.",
+        ServerErrorType,
+        "internal_error");
+
+    public byte[] ToJsonBytes() =>
+        JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(new ErrorBody(Message, Type, Param, Code)), GatewayJsonContext.Default.ErrorResponse);
+
+    public Task WriteAsync(HttpResponse response)
+    {
+        response.StatusCode = Status;
+        response.ContentType = "application/json";
+        if (RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var body = ToJsonBytes();
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+}

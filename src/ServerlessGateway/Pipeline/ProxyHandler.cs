@@ -1,0 +1,207 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ServerlessGateway.Auth;
+using ServerlessGateway.Configuration;
+using ServerlessGateway.Providers;
+using ServerlessGateway.Providers.Streaming;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Pipeline;
+
+/// <summary>
+/// The request flow for every endpoint that reaches a provider:
+/// authenticate → read the body once → parse and validate → resolve the model → call deployments in
+/// order until one answers → relay. A failure before the first byte moves to the next deployment;
+/// after it, the caller gets an in-band error and never a clean end.
+/// </summary>
+public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegistry providers, TimeProvider time, ILogger<ProxyHandler> logger)
+{
+    public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse);
+
+    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, EmbeddingsRequestParser.Parse);
+
+    private async Task HandleAsync<T>(HttpContext context, Func<PooledBody, ParseResult<T>> parse)
+        where T : ParsedRequest
+    {
+        var started = time.GetTimestamp();
+        var requestId = RequestIds.Assign(context, time);
+        var snapshot = config.Current;
+        var aborted = context.RequestAborted;
+        try
+        {
+            var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
+            if (caller is null)
+            {
+                await (HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey()).WriteAsync(context.Response);
+                return;
+            }
+
+            var read = await PooledBody.ReadAsync(context.Request, snapshot.MaxRequestBodyBytes, aborted);
+            if (read.Error is { } tooLarge)
+            {
+                await tooLarge.WriteAsync(context.Response);
+                return;
+            }
+
+            using var body = read.Body!;
+            var parsed = parse(body);
+            if (parsed.Error is { } invalid)
+            {
+                await invalid.WriteAsync(context.Response);
+                return;
+            }
+
+            var request = parsed.Value!;
+            var model = Resolve(snapshot, caller, request.Model, out var refusal);
+            if (model is null)
+            {
+                await refusal!.WriteAsync(context.Response);
+                return;
+            }
+
+            await ForwardAsync(context, request, model, requestId, snapshot, started);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The caller went away; its cancellation has already cancelled the upstream call.
+        }
+        catch (BadHttpRequestException ex)
+        {
+            // Kestrel refused the body itself (truncated, malformed chunking, too slow).
+            await WriteIfNotStartedAsync(context, new GatewayError(ex.StatusCode, "The request body could not be read: " + ex.Message, GatewayError.InvalidRequestType, "invalid_body"));
+        }
+        catch (Exception ex)
+        {
+            LogUnexpected(logger, ex, requestId);
+            await WriteIfNotStartedAsync(context, GatewayError.Internal(requestId));
+        }
+    }
+
+    private async Task ForwardAsync(HttpContext context, ParsedRequest request, LogicalModel model, string requestId, GatewaySnapshot snapshot, long started)
+    {
+        var aborted = context.RequestAborted;
+        long upstreamTicks = 0;
+        UpstreamFailure? failure = null;
+        Deployment? last = null;
+        var attempts = 0;
+        foreach (var deployment in model.Deployments)
+        {
+            attempts++;
+            last = deployment;
+            var call = new UpstreamCall(request, deployment, requestId, snapshot.StreamKeepAlive);
+            var sent = time.GetTimestamp();
+            var result = await providers.For(deployment.Provider.Type).SendAsync(call, aborted);
+            upstreamTicks += time.GetTimestamp() - sent;
+            if (result.Response is { } upstream)
+            {
+                using (upstream)
+                {
+                    SetServedHeaders(context.Response, deployment, attempts, started, upstreamTicks);
+                    var outcome = await upstream.WriteAsync(context.Response, aborted);
+                    LogCompleted(logger, requestId, request.Model, deployment.Name, attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
+                }
+
+                return;
+            }
+
+            failure = result.Failure!;
+            LogAttemptFailed(logger, requestId, deployment.Name, failure.Reason, failure.Action);
+            if (failure.Action == FailureAction.ReturnToCaller)
+            {
+                break;
+            }
+        }
+
+        SetServedHeaders(context.Response, last!, attempts, started, upstreamTicks);
+        await WriteFailureAsync(context.Response, failure!);
+    }
+
+    private static LogicalModel? Resolve(GatewaySnapshot snapshot, CallerIdentity caller, string name, out GatewayError? refusal)
+    {
+        refusal = null;
+        if (!snapshot.Models.TryGetValue(name, out var model))
+        {
+            refusal = GatewayError.ModelNotFound(name, snapshot.Models.Keys.Where(caller.MayUse).Order(StringComparer.Ordinal));
+            return null;
+        }
+
+        if (!caller.MayUse(name))
+        {
+            refusal = GatewayError.ModelNotAllowed(name);
+            return null;
+        }
+
+        if (!model.IsServable)
+        {
+            refusal = GatewayError.ModelUnavailable(name);
+            return null;
+        }
+
+        return model;
+    }
+
+    private void SetServedHeaders(HttpResponse response, Deployment deployment, int attempts, long started, long upstreamTicks)
+    {
+        var total = time.GetElapsedTime(started);
+        var upstream = TimeSpan.FromSeconds((double)upstreamTicks / time.TimestampFrequency);
+        var overhead = Math.Max(0, (total - upstream).TotalMilliseconds);
+        var headers = response.Headers;
+        headers[GatewayHeaders.Deployment] = deployment.Name;
+        headers[GatewayHeaders.Provider] = deployment.Provider.Type;
+        headers[GatewayHeaders.Attempts] = attempts.ToString(CultureInfo.InvariantCulture);
+        headers[GatewayHeaders.OverheadMs] = overhead.ToString("0.###", CultureInfo.InvariantCulture);
+        headers[GatewayHeaders.ServerTiming] = string.Create(
+            CultureInfo.InvariantCulture, $"gateway;dur={overhead:0.###}, upstream;dur={upstream.TotalMilliseconds:0.###}");
+    }
+
+    private static async Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure)
+    {
+        if (failure.UpstreamBody.IsEmpty)
+        {
+            await failure.Error.WriteAsync(response);
+            return;
+        }
+
+        // The upstream's own OpenAI-shaped error, status and message kept as they were.
+        response.StatusCode = failure.Error.Status;
+        response.ContentType = "application/json";
+        if (failure.Error.RetryAfterSeconds is { } retryAfter)
+        {
+            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+        }
+
+        response.ContentLength = failure.UpstreamBody.Length;
+        await response.Body.WriteAsync(failure.UpstreamBody);
+    }
+
+    private static async Task WriteIfNotStartedAsync(HttpContext context, GatewayError error)
+    {
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (!context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await error.WriteAsync(context.Response);
+        }
+        else if (context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true)
+        {
+            await SseResponse.WriteErrorAsync(context.Response, error, CancellationToken.None);
+        }
+    }
+
+    private static bool HasCredentials(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey("api-key");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} for {Model} served by {Deployment} after {Attempts} attempt(s), complete={Completed}, tokens in={InputTokens} out={OutputTokens}")]
+    private static partial void LogCompleted(ILogger logger, string requestId, string model, string deployment, int attempts, bool completed, long inputTokens, long outputTokens);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: deployment {Deployment} failed ({Reason}); decision: {Action}")]
+    private static partial void LogAttemptFailed(ILogger logger, string requestId, string deployment, string reason, FailureAction action);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request {RequestId} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string requestId);
+}

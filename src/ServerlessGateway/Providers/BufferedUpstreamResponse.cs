@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Accounting;
+using ServerlessGateway.Pipeline;
+
+namespace ServerlessGateway.Providers;
+
+/// <summary>A complete JSON answer, relayed byte for byte (unknown fields included).</summary>
+public sealed class BufferedUpstreamResponse(int status, PooledBody body, TokenUsage? usage) : UpstreamResponse
+{
+    public TokenUsage? Usage { get; } = usage;
+
+    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    {
+        response.StatusCode = status;
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body.Memory, cancellationToken);
+        return new RelayOutcome(Usage, Completed: true);
+    }
+
+    public override void Dispose()
+    {
+        body.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text;
+using System.Text.Json;
+using ServerlessGateway.Pipeline;
+
+namespace ServerlessGateway.Providers.Mock;
+
+/// <summary>What the mock says: the last user message (echo) or the configured template.</summary>
+internal static class MockText
+{
+    public static string Answer(ChatRequest request, Configuration.MockOptions options)
+    {
+        if (options.Mode != "echo")
+        {
+            return options.Template;
+        }
+
+        if (request.LastUserContent is not { } content)
+        {
+            return "(no user message)";
+        }
+
+        var reader = new Utf8JsonReader(request.Body.Span.Slice(content.Start, content.Length));
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return reader.GetString() ?? "";
+        }
+
+        // Content parts: the text parts joined, other parts named.
+        var text = new StringBuilder();
+        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            string? type = null, partText = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String && name is "type" or "text")
+                {
+                    (type, partText) = name == "type" ? (reader.GetString(), partText) : (type, reader.GetString());
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+
+            text.Append(text.Length > 0 ? " " : "").Append(type == "text" ? partText : $"[{type}]");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>A rough token count (4 bytes a token) until the tokenizer exists; the mock's usage is labelled an estimate.</summary>
+    public static int EstimateTokens(int utf8Bytes) => Math.Max(1, (utf8Bytes + 3) / 4);
+
+    /// <summary>Splits text into stream pieces of N words, each keeping its following space.</summary>
+    public static List<string> Chunks(string text, int wordsPerChunk)
+    {
+        var chunks = new List<string>();
+        var start = 0;
+        var words = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == ' ' && ++words == wordsPerChunk)
+            {
+                chunks.Add(text[start..(i + 1)]);
+                start = i + 1;
+                words = 0;
+            }
+        }
+
+        if (start < text.Length || chunks.Count == 0)
+        {
+            chunks.Add(text[start..]);
+        }
+
+        return chunks;
+    }
+}
