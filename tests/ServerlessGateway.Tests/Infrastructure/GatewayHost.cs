@@ -21,9 +21,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private readonly WebApplication app;
 
-    private GatewayHost(WebApplication app, string configPath)
+    private GatewayHost(WebApplication app, string configPath, RecordingLoggerProvider logs)
     {
         this.app = app;
+        Logs = logs;
         ConfigPath = configPath;
         Client = CreateClient(Key);
     }
@@ -35,6 +36,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public IServiceProvider Services => app.Services;
+
+    /// <summary>Warnings and errors the app logged.</summary>
+    public RecordingLoggerProvider Logs { get; }
 
     public HttpClient CreateClient(string? key)
     {
@@ -87,13 +91,16 @@ public sealed class GatewayHost : IAsyncDisposable
         JsonObject config,
         IReadOnlyDictionary<string, string>? environment = null,
         Func<TokenCredential>? credential = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        string[]? extraArgs = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        var app = GatewayApplication.Create(["--config", path, "--urls", "http://127.0.0.1:0"], builder =>
+        var logs = new RecordingLoggerProvider();
+        var app = GatewayApplication.Create(["--config", path, "--urls", "http://127.0.0.1:0", .. extraArgs ?? []], builder =>
         {
             builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton(new EnvironmentReferences(name => environment?.GetValueOrDefault(name)));
             if (credential is not null)
             {
@@ -106,7 +113,7 @@ public sealed class GatewayHost : IAsyncDisposable
             }
         });
         await app.StartAsync();
-        return new GatewayHost(app, path);
+        return new GatewayHost(app, path, logs);
     }
 
     public async Task RewriteConfigAsync(JsonObject config) =>

@@ -80,35 +80,56 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
         var writer = response.BodyWriter;
         var time = options.Time;
         var tick = options.KeepAlive < options.IdleTimeout ? options.KeepAlive : options.IdleTimeout;
-        using var timer = time.CreateTimer(static state => ((PipeReader)state!).CancelPendingRead(), reader, tick, tick);
         var lastData = time.GetTimestamp();
+        Task<ReadResult>? pendingRead = null;
+        Task? nextCheck = null;
         TokenUsage? usage = null;
         while (true)
         {
             ReadResult result;
             try
             {
-                result = await reader.ReadAsync(cancellationToken);
+                var read = pendingRead is null ? reader.ReadAsync(cancellationToken) : default;
+                if (pendingRead is null && read.IsCompletedSuccessfully)
+                {
+                    result = read.Result;
+                }
+                else
+                {
+                    pendingRead ??= read.AsTask();
+
+                    // Cancelling a read would abort the upstream connection, so silence is watched by
+                    // racing the read against a timer renewed once per tick, not once per chunk.
+                    nextCheck ??= Task.Delay(tick, time, cancellationToken);
+                    if (await Task.WhenAny(pendingRead, nextCheck) != pendingRead)
+                    {
+                        nextCheck = null;
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var silence = time.GetElapsedTime(lastData);
+                        if (silence >= options.IdleTimeout)
+                        {
+                            return await FailAsync(response, usage, $"sent nothing for {options.IdleTimeout.TotalSeconds:0.#} s", cancellationToken);
+                        }
+
+                        if (silence >= options.KeepAlive)
+                        {
+                            SseWriter.WriteKeepAlive(writer);
+                            await writer.FlushAsync(cancellationToken);
+                        }
+
+                        continue;
+                    }
+
+                    result = await pendingRead;
+                    pendingRead = null;
+                }
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
                 return await FailAsync(response, usage, "broke off (" + ex.Message + ")", cancellationToken);
             }
 
-            if (result.IsCanceled)
-            {
-                if (time.GetElapsedTime(lastData) >= options.IdleTimeout)
-                {
-                    return await FailAsync(response, usage, $"sent nothing for {options.IdleTimeout.TotalSeconds:0.#} s", cancellationToken);
-                }
-
-                SseWriter.WriteKeepAlive(writer);
-                await writer.FlushAsync(cancellationToken);
-                continue;
-            }
-
             lastData = time.GetTimestamp();
-            timer.Change(tick, tick);
             var buffer = result.Buffer;
             var done = false;
             while (!done && parser.TryReadEvent(ref buffer, out var sseEvent))
