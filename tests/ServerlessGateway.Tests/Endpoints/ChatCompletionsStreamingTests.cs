@@ -63,6 +63,9 @@ public sealed class ChatCompletionsStreamingTests
         {
             await Respond.StartSse(c);
             await Respond.Event(c, OpenAIWire.Chunk("partial", role: true));
+
+            // A reset discards data the peer has not read yet, so give the chunk time to be read first.
+            await Task.Delay(300);
             c.Abort();
         });
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt", upstream.BaseUrl)));
