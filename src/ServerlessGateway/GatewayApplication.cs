@@ -14,8 +14,11 @@ using ServerlessGateway.Providers.OpenAICompatible;
 namespace ServerlessGateway;
 
 /// <summary>Builds the app: configuration, listener, services, routes. Program.cs and the tests both start here.</summary>
-public static class GatewayApplication
+public static partial class GatewayApplication
 {
+    /// <summary>The key the embedded defaults accept when GATEWAY_DEV_KEY is not set.</summary>
+    public const string DevelopmentKey = "sk-gateway-local";
+
     public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
     public const string DefaultUrl = "http://localhost:5080";
 
@@ -35,7 +38,12 @@ public static class GatewayApplication
         app.MapGatewayEndpoints();
 
         // Build the configuration snapshot now: an invalid document stops the app before it listens.
-        _ = app.Services.GetRequiredService<GatewayConfigStore>();
+        var config = app.Services.GetRequiredService<GatewayConfigStore>();
+        if (config.Current.Keys.Find(DevelopmentKey) is not null)
+        {
+            LogDevelopmentKey(app.Logger, DevelopmentKey);
+        }
+
         return app;
     }
 
@@ -97,4 +105,7 @@ public static class GatewayApplication
             .RemoveAllLoggers();
         return services;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The built-in development key {Key} is accepted. Set GATEWAY_DEV_KEY and GATEWAY_MASTER_KEY (or use your own configuration file) before exposing this gateway.")]
+    private static partial void LogDevelopmentKey(ILogger logger, string key);
 }
