@@ -1,0 +1,49 @@
+using System.Globalization;
+
+namespace ServerlessGateway.LoadBench;
+
+public sealed record BenchOptions
+{
+    public int Port { get; init; }
+
+    public string Upstream { get; init; } = "";
+
+    public double DurationSeconds { get; init; } = 5;
+
+    public double WarmupSeconds { get; init; } = 2;
+
+    public int Chunks { get; init; } = 20;
+
+    public int ChunkDelayMs { get; init; }
+
+    public int LatencyMs { get; init; }
+
+    public int FixedRate { get; init; } = 5000;
+
+    /// <summary>Fewer cells and shorter runs, for a quick look.</summary>
+    public bool Quick { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => args[++i];
+            options = args[i] switch
+            {
+                "--port" => options with { Port = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--upstream" => options with { Upstream = Next() },
+                "--duration" => options with { DurationSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--warmup" => options with { WarmupSeconds = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--chunks" => options with { Chunks = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--chunk-delay-ms" => options with { ChunkDelayMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--latency-ms" => options with { LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rate" => options with { FixedRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--quick" => options with { Quick = true, DurationSeconds = 2, WarmupSeconds = 1 },
+                _ => throw new ArgumentException("unknown option " + args[i]),
+            };
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text;
+
+namespace ServerlessGateway.LoadBench;
+
+/// <summary>
+/// Starts the mock upstream ("direct"), the bare forwarder and the gateway as separate processes on
+/// loopback, drives them interleaved in one run and prints one table. Bounded in time; stops by itself.
+/// </summary>
+public static class BenchRunner
+{
+    public const string GatewayKey = "sk-bench-key-000000001";
+    private const string ChatBody = """{"model":"bench-model","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Explain in two sentences what an API gateway does."}],"max_tokens":64}""";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var self = typeof(BenchRunner).Assembly.Location;
+        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "ServerlessGateway", "bin", Configuration, "net10.0", "ServerlessGateway.dll");
+        gatewayDll = Path.GetFullPath(gatewayDll);
+        if (!File.Exists(gatewayDll))
+        {
+            Console.Error.WriteLine("Gateway build not found at " + gatewayDll);
+            return 1;
+        }
+
+        var mockPort = TargetProcess.FreePort();
+        using var direct = await TargetProcess.StartAsync("direct", self, ["mock", "--port", Invariant(mockPort), "--chunks", Invariant(options.Chunks), "--chunk-delay-ms", Invariant(options.ChunkDelayMs), "--latency-ms", Invariant(options.LatencyMs)], mockPort);
+        var upstream = $"http://127.0.0.1:{mockPort}/v1";
+        var forwarderPort = TargetProcess.FreePort();
+        using var forwarder = await TargetProcess.StartAsync("forwarder", self, ["forwarder", "--port", Invariant(forwarderPort), "--upstream", upstream], forwarderPort);
+        var gatewayPort = TargetProcess.FreePort();
+        var config = WriteGatewayConfig(upstream);
+        using var gateway = await TargetProcess.StartAsync("gateway", gatewayDll, ["--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}", "--Logging:LogLevel:Default=Warning"], gatewayPort);
+        TargetProcess[] targets = [direct, forwarder, gateway];
+
+        var report = new BenchReport(options);
+        var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+        var body = Encoding.UTF8.GetBytes(ChatBody);
+        var streamBody = Encoding.UTF8.GetBytes(ChatBody.Replace("\"max_tokens\":64", "\"max_tokens\":64,\"stream\":true", StringComparison.Ordinal));
+
+        foreach (var target in targets)
+        {
+            await LoadGenerator.ClosedLoopAsync(target.Endpoint, Request(target, body), 32, TimeSpan.FromSeconds(options.WarmupSeconds));
+            await LoadGenerator.ClosedLoopAsync(target.Endpoint, Request(target, streamBody), 32, TimeSpan.FromSeconds(options.WarmupSeconds / 2));
+        }
+
+        int[] connectionCounts = options.Quick ? [1, 32] : [1, 32, 128];
+        foreach (var (mode, payload) in new[] { ("json", body), ("sse", streamBody) })
+        {
+            foreach (var connections in connectionCounts)
+            {
+                foreach (var target in targets)
+                {
+                    report.Add(mode, $"c={connections}", target, await Measure(target, () => LoadGenerator.ClosedLoopAsync(target.Endpoint, Request(target, payload), connections, duration)));
+                }
+            }
+        }
+
+        foreach (var target in targets)
+        {
+            report.Add("json", $"{options.FixedRate}/s", target, await Measure(target, () => LoadGenerator.FixedRateAsync(target.Endpoint, Request(target, body), options.FixedRate, 64, duration)));
+        }
+
+        foreach (var target in targets)
+        {
+            report.AddTtfb(target.Name, await LoadGenerator.SequentialAsync(target.Endpoint, Request(target, streamBody), options.Quick ? 200 : 500));
+        }
+
+        report.AddLargeBody(await LargeBody.MeasureAsync(gateway, Request(gateway, LargeBody.Create(16 * 1024 * 1024))));
+        report.Print(Console.Out);
+        return 0;
+    }
+
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private static async Task<Measurement> Measure(TargetProcess target, Func<Task<LoadResult>> run)
+    {
+        var cpuBefore = target.CpuMilliseconds();
+        var result = await run();
+        var cpu = target.CpuMilliseconds() - cpuBefore;
+        return new Measurement(result, result.Requests == 0 ? double.NaN : cpu / result.Requests, target.MemoryMegabytes().Peak);
+    }
+
+    private static byte[] Request(TargetProcess target, byte[] body) =>
+        RawHttpConnection.BuildRequest(target.Endpoint, "/v1/chat/completions", target.Name == "gateway" ? "Bearer " + GatewayKey : null, body);
+
+    /// <summary>The gateway with every feature that exists switched on: key auth, validation, usage accounting.</summary>
+    private static string WriteGatewayConfig(string upstream)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}.json");
+        File.WriteAllText(path, $$$"""
+            {"Gateway":{
+              "MaxRequestBodyBytes": 33554432,
+              "MasterKey": "sk-bench-master-00000001",
+              "Keys":[{"Name":"bench","Key":"{{{GatewayKey}}}","Models":["bench-model"]}],
+              "Providers":{"mock-upstream":{"Type":"openai-compatible","BaseUrl":"{{{upstream}}}","ApiKey":"sk-upstream","TimeoutSeconds":30}},
+              "Models":{"bench-model":{"Deployments":[{"Provider":"mock-upstream","Model":"gpt-4o-mini"}]}}
+            }}
+            """);
+        return path;
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+public sealed record Measurement(LoadResult Load, double CpuMsPerRequest, double PeakRssMb);
