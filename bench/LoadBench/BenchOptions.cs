@@ -20,6 +20,14 @@ public sealed record BenchOptions
 
     public int FixedRate { get; init; } = 5000;
 
+    /// <summary>Sections to run (json, sse, rate, ttfb, large); all when empty.</summary>
+    public string[] Only { get; init; } = [];
+
+    /// <summary>Extra environment for the gateway process (e.g. DOTNET_gcServer=0), for experiments.</summary>
+    public Dictionary<string, string> GatewayEnvironment { get; init; } = [];
+
+    public bool Runs(string section) => Only.Length == 0 || Only.Contains(section);
+
     /// <summary>Fewer cells and shorter runs, for a quick look.</summary>
     public bool Quick { get; init; }
 
@@ -39,6 +47,8 @@ public sealed record BenchOptions
                 "--chunk-delay-ms" => options with { ChunkDelayMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--latency-ms" => options with { LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate" => options with { FixedRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--gateway-env" => options with { GatewayEnvironment = new(options.GatewayEnvironment) { [Next().Split('=')[0]] = args[i].Split('=', 2)[1] } },
+                "--only" => options with { Only = Next().Split(',') },
                 "--quick" => options with { Quick = true, DurationSeconds = 2, WarmupSeconds = 1 },
                 _ => throw new ArgumentException("unknown option " + args[i]),
             };

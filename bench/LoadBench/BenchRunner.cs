@@ -30,7 +30,7 @@ public static class BenchRunner
         using var forwarder = await TargetProcess.StartAsync("forwarder", self, ["forwarder", "--port", Invariant(forwarderPort), "--upstream", upstream], forwarderPort);
         var gatewayPort = TargetProcess.FreePort();
         var config = WriteGatewayConfig(upstream);
-        using var gateway = await TargetProcess.StartAsync("gateway", gatewayDll, ["--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}", "--Logging:LogLevel:Default=Warning"], gatewayPort);
+        using var gateway = await TargetProcess.StartAsync("gateway", gatewayDll, ["--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}", "--Logging:LogLevel:Default=Warning"], gatewayPort, options.GatewayEnvironment);
         TargetProcess[] targets = [direct, forwarder, gateway];
 
         var report = new BenchReport(options);
@@ -45,7 +45,7 @@ public static class BenchRunner
         }
 
         int[] connectionCounts = options.Quick ? [1, 32] : [1, 32, 128];
-        foreach (var (mode, payload) in new[] { ("json", body), ("sse", streamBody) })
+        foreach (var (mode, payload) in new[] { ("json", body), ("sse", streamBody) }.Where(m => options.Runs(m.Item1)))
         {
             foreach (var connections in connectionCounts)
             {
@@ -56,17 +56,21 @@ public static class BenchRunner
             }
         }
 
-        foreach (var target in targets)
+        foreach (var target in targets.Where(_ => options.Runs("rate")))
         {
             report.Add("json", $"{options.FixedRate}/s", target, await Measure(target, () => LoadGenerator.FixedRateAsync(target.Endpoint, Request(target, body), options.FixedRate, 64, duration)));
         }
 
-        foreach (var target in targets)
+        foreach (var target in targets.Where(_ => options.Runs("ttfb")))
         {
             report.AddTtfb(target.Name, await LoadGenerator.SequentialAsync(target.Endpoint, Request(target, streamBody), options.Quick ? 200 : 500));
         }
 
-        report.AddLargeBody(await LargeBody.MeasureAsync(gateway, Request(gateway, LargeBody.Create(16 * 1024 * 1024))));
+        if (options.Runs("large"))
+        {
+            report.AddLargeBody(await LargeBody.MeasureAsync(gateway, Request(gateway, LargeBody.Create(16 * 1024 * 1024))));
+        }
+
         report.Print(Console.Out);
         return 0;
     }

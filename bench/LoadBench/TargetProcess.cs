@@ -21,7 +21,7 @@ public sealed class TargetProcess : IDisposable
 
     public IPEndPoint Endpoint { get; }
 
-    public static async Task<TargetProcess> StartAsync(string name, string dll, IEnumerable<string> arguments, int port)
+    public static async Task<TargetProcess> StartAsync(string name, string dll, IEnumerable<string> arguments, int port, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(dll);
@@ -31,6 +31,11 @@ public sealed class TargetProcess : IDisposable
         }
 
         start.Environment["DOTNET_gcServer"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + name);
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) =>
