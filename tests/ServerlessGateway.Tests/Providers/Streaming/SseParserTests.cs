@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using ServerlessGateway.Providers.Streaming;
+using static ServerlessGateway.Tests.Infrastructure.Sequences;
 
 namespace ServerlessGateway.Tests.Providers.Streaming;
 
@@ -31,7 +32,7 @@ public sealed class SseParserTests
         var text = OpenAIStream.Replace("\r\n", eol, StringComparison.Ordinal);
 
         // A stream that ends with \r must see one more byte before the last blank line is certain.
-        Assert.Equal(OpenAIStreamEvents, ReadAll(Sequence(Encoding.UTF8.GetBytes(text + (eol == "\r" ? "x" : "")))));
+        Assert.Equal(OpenAIStreamEvents, ReadAll(Split(Encoding.UTF8.GetBytes(text + (eol == "\r" ? "x" : "")))));
     }
 
     [Theory]
@@ -43,7 +44,7 @@ public sealed class SseParserTests
         var bytes = Encoding.UTF8.GetBytes(OpenAIStream.Replace("\r\n", eol, StringComparison.Ordinal) + "\n");
         for (var cut = 0; cut <= bytes.Length; cut++)
         {
-            Assert.Equal(OpenAIStreamEvents, ReadAll(Sequence(bytes, cut)));
+            Assert.Equal(OpenAIStreamEvents, ReadAll(Split(bytes, cut)));
         }
     }
 
@@ -52,7 +53,7 @@ public sealed class SseParserTests
     {
         var bytes = Encoding.UTF8.GetBytes(OpenAIStream);
 
-        Assert.Equal(OpenAIStreamEvents, ReadAll(Sequence(bytes, [.. Enumerable.Range(1, bytes.Length - 1)])));
+        Assert.Equal(OpenAIStreamEvents, ReadAll(Split(bytes, [.. Enumerable.Range(1, bytes.Length - 1)])));
     }
 
     [Theory]
@@ -72,7 +73,7 @@ public sealed class SseParserTests
     public void A_lone_cr_at_the_end_of_the_buffer_waits_for_the_next_byte()
     {
         var parser = new SseParser();
-        var buffer = Sequence("data: x\r\r"u8.ToArray());
+        var buffer = Split("data: x\r\r"u8.ToArray());
 
         Assert.False(parser.TryReadEvent(ref buffer, out _));
         Assert.Equal(9, buffer.Length); // left as it was
@@ -90,7 +91,7 @@ public sealed class SseParserTests
         var parser = new SseParser();
         foreach (var text in new[] { "", "data: x", "data: x\n", "data: x\ndata: y\n", ": comment\n\ndata: x\n", "event: e\ndata: x\r\n" })
         {
-            var buffer = Sequence(Encoding.UTF8.GetBytes(text));
+            var buffer = Split(Encoding.UTF8.GetBytes(text));
             Assert.False(parser.TryReadEvent(ref buffer, out _));
             Assert.Equal(Encoding.UTF8.GetByteCount(text), buffer.Length);
         }
@@ -143,7 +144,7 @@ public sealed class SseParserTests
         var bytes = Encoding.UTF8.GetBytes(text);
         for (var cut = 0; cut <= bytes.Length; cut++)
         {
-            Assert.Equal(done, Assert.Single(ReadAll(Sequence(bytes, cut))).IsDone);
+            Assert.Equal(done, Assert.Single(ReadAll(Split(bytes, cut))).IsDone);
         }
     }
 
@@ -155,7 +156,7 @@ public sealed class SseParserTests
             ReadAll("\n\r\n\rdata: a\n\n\n\n\r\n\rdata: b\r\n\r\n\n"));
     }
 
-    private static List<Parsed> ReadAll(string text) => ReadAll(Sequence(Encoding.UTF8.GetBytes(text)));
+    private static List<Parsed> ReadAll(string text) => ReadAll(Split(Encoding.UTF8.GetBytes(text)));
 
     /// <summary>Reads every complete event, as the relay does, and checks that the buffer shrinks by each.</summary>
     private static List<Parsed> ReadAll(ReadOnlySequence<byte> buffer)
@@ -183,7 +184,7 @@ public sealed class SseParserTests
         {
             var unconsumed = pending.Length;
             pending = [.. pending, .. read];
-            var buffer = Sequence(pending, unconsumed);
+            var buffer = Split(pending, unconsumed);
             while (parser.TryReadEvent(ref buffer, out var sseEvent))
             {
                 events.Add(Copy(sseEvent));
@@ -196,34 +197,4 @@ public sealed class SseParserTests
     }
 
     private static Parsed Copy(SseEvent sseEvent) => new(Encoding.UTF8.GetString(sseEvent.Data.ToArray()), sseEvent.EventType, sseEvent.IsDone);
-
-    /// <summary>The bytes as a sequence cut into segments at the given offsets (empty segments included).</summary>
-    private static ReadOnlySequence<byte> Sequence(byte[] bytes, params int[] cuts)
-    {
-        var bounds = cuts.Append(bytes.Length).ToArray();
-        var first = new Segment(bytes.AsMemory(0, bounds[0]), 0);
-        var last = first;
-        for (var i = 1; i < bounds.Length; i++)
-        {
-            last = last.Append(bytes.AsMemory(bounds[i - 1], bounds[i] - bounds[i - 1]));
-        }
-
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
-    }
-
-    private sealed class Segment : ReadOnlySequenceSegment<byte>
-    {
-        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
-        {
-            Memory = memory;
-            RunningIndex = runningIndex;
-        }
-
-        public Segment Append(ReadOnlyMemory<byte> memory)
-        {
-            var next = new Segment(memory, RunningIndex + Memory.Length);
-            Next = next;
-            return next;
-        }
-    }
 }
