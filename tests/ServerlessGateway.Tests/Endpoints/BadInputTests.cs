@@ -32,6 +32,7 @@ public sealed class BadInputTests(BadInputTests.Host host) : IClassFixture<BadIn
         ["model is a number"] = Post(400, "invalid_type", """{"model":4,"messages":[{"role":"user","content":"hi"}]}"""),
         ["embeddings input is a number"] = Post(400, "invalid_type", """{"model":"mock-embedding","input":5}""", "/v1/embeddings"),
         ["duplicate model"] = Post(400, "duplicate_parameter", """{"model":"mock-echo","messages":[{"role":"user","content":"hi"}],"model":"gpt-4o"}"""),
+        ["duplicate model, escaped"] = Post(400, "duplicate_parameter", """{"model":"mock-echo","messages":[{"role":"user","content":"hi"}],"mod\u0065l":"gpt-4o"}"""),
         ["deep nesting"] = Post(400, "invalid_json", """{"model":"mock-echo","messages":[{"role":"user","content":"hi"}],"x":""" + new string('[', 10_000) + new string(']', 10_000) + "}"),
         ["empty messages"] = Post(400, "invalid_value", """{"model":"mock-echo","messages":[]}"""),
         ["temperature out of range"] = Post(400, "invalid_value", """{"model":"mock-echo","temperature":1e999,"messages":[{"role":"user","content":"hi"}]}"""),
