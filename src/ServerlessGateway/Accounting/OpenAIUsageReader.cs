@@ -14,6 +14,21 @@ public static class OpenAIUsageReader
     {
         usage = default;
         choicesEmpty = false;
+        try
+        {
+            return TryReadCore(json, ref usage, ref choicesEmpty);
+        }
+        catch (JsonException)
+        {
+            // Malformed: no usage to count. Whoever relays or validates the body decides what else it means.
+            usage = default;
+            choicesEmpty = false;
+            return false;
+        }
+    }
+
+    private static bool TryReadCore(ReadOnlySequence<byte> json, ref TokenUsage usage, ref bool choicesEmpty)
+    {
         var found = false;
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -63,23 +78,30 @@ public static class OpenAIUsageReader
         return found;
     }
 
-    /// <summary>Cheap pre-check for stream chunks: only chunks that mention a non-null usage are parsed.</summary>
+    /// <summary>
+    /// Cheap pre-check for stream chunks: only chunks that mention a non-null usage are parsed. Every
+    /// "usage" key is looked at, since a null one (say, inside a choice) may come before the real one.
+    /// </summary>
     public static bool MayCarryUsage(ReadOnlySpan<byte> json)
     {
-        var at = json.IndexOf("\"usage\""u8);
-        if (at < 0)
+        int at;
+        while ((at = json.IndexOf("\"usage\""u8)) >= 0)
         {
-            return false;
+            json = json[(at + 7)..];
+            var rest = json.TrimStart(" \t\r\n"u8);
+            if (rest.IsEmpty || rest[0] != (byte)':')
+            {
+                return true; // unusual layout: let the full reader decide
+            }
+
+            rest = rest[1..].TrimStart(" \t\r\n"u8);
+            if (rest.IsEmpty || rest[0] != (byte)'n')
+            {
+                return true;
+            }
         }
 
-        var rest = json[(at + 7)..].TrimStart(" \t\r\n"u8);
-        if (rest.IsEmpty || rest[0] != (byte)':')
-        {
-            return true; // unusual layout: let the full reader decide
-        }
-
-        rest = rest[1..].TrimStart(" \t\r\n"u8);
-        return rest.IsEmpty || rest[0] != (byte)'n';
+        return false;
     }
 
     /// <summary>From the first element of an array, skips to the array's end.</summary>
@@ -152,9 +174,16 @@ public static class OpenAIUsageReader
         }
     }
 
+    /// <summary>A count, or 0 for anything else; a value that is an object or array is skipped whole.</summary>
     private static long ReadLong(ref Utf8JsonReader reader)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : 0;
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value))
+        {
+            return value;
+        }
+
+        reader.Skip();
+        return 0;
     }
 }

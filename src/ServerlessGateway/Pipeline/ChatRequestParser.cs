@@ -14,6 +14,21 @@ public static class ChatRequestParser
 {
     private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
 
+    /// <summary>The root fields the gateway reads. Each may appear once: see <see cref="JsonFields.SeenSet"/>.</summary>
+    private static class Fields
+    {
+        public const int Model = 0, Messages = 1, Stream = 2, StreamOptions = 3, MaxTokens = 4, MaxCompletionTokens = 5,
+            N = 6, Temperature = 7, TopP = 8, Tools = 9, ToolChoice = 10;
+
+        public static readonly string[] Names =
+            ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "tools", "tool_choice"];
+
+        private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
+
+        /// <summary>The field the current property name is (escapes decoded), or -1.</summary>
+        public static int Find(ref Utf8JsonReader reader) => JsonFields.Find(ref reader, Utf8Names);
+    }
+
     public static ParseResult<ChatRequest> Parse(PooledBody body)
     {
         var span = body.Span;
@@ -44,66 +59,32 @@ public static class ChatRequestParser
         string? model = null;
         var modelToken = default(TokenSpan);
         bool? stream = null;
-        var streamOptions = new StreamOptionsScan(default, false, null);
-        var sawStreamOptions = false;
+        var streamOptions = default(StreamOptionsScan);
         int? maxTokens = null, choiceCount = null;
         var messages = default(MessagesScan);
-        var sawMessages = false;
         var tools = ToolsScan.None;
         string? forcedTool = null;
 
+        var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
+            var field = Fields.Find(ref reader);
             reader.Read();
-            GatewayError? error = null;
-            if (name.SequenceEqual("model"u8))
+            var error = field < 0 ? null : seen.Add(field, Fields.Names[field]);
+            error ??= field switch
             {
-                error = JsonFields.ReadModel(ref reader, ref model, ref modelToken);
-            }
-            else if (name.SequenceEqual("messages"u8))
-            {
-                error = sawMessages ? JsonFields.Duplicate("messages") : ReadMessages(ref reader, out messages);
-                sawMessages = true;
-            }
-            else if (name.SequenceEqual("stream"u8))
-            {
-                error = stream.HasValue ? JsonFields.Duplicate("stream") : ReadStream(ref reader, out stream);
-            }
-            else if (name.SequenceEqual("stream_options"u8))
-            {
-                error = sawStreamOptions ? JsonFields.Duplicate("stream_options") : ReadStreamOptions(ref reader, out streamOptions);
-                sawStreamOptions = true;
-            }
-            else if (name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8))
-            {
-                error = JsonFields.ReadOptionalInt(ref reader, Encoding.UTF8.GetString(name), 1, int.MaxValue, out var value);
-                maxTokens = value ?? maxTokens;
-            }
-            else if (name.SequenceEqual("n"u8))
-            {
-                error = JsonFields.ReadOptionalInt(ref reader, "n", 1, 128, out choiceCount);
-            }
-            else if (name.SequenceEqual("temperature"u8))
-            {
-                error = JsonFields.ReadOptionalNumber(ref reader, "temperature", 0, 2);
-            }
-            else if (name.SequenceEqual("top_p"u8))
-            {
-                error = JsonFields.ReadOptionalNumber(ref reader, "top_p", 0, 1);
-            }
-            else if (name.SequenceEqual("tools"u8))
-            {
-                error = ReadTools(ref reader, out tools);
-            }
-            else if (name.SequenceEqual("tool_choice"u8))
-            {
-                error = ReadToolChoice(ref reader, out forcedTool);
-            }
-            else
-            {
-                reader.Skip();
-            }
+                Fields.Model => JsonFields.ReadModel(ref reader, out model, out modelToken),
+                Fields.Messages => ReadMessages(ref reader, out messages),
+                Fields.Stream => ReadStream(ref reader, out stream),
+                Fields.StreamOptions => ReadStreamOptions(ref reader, out streamOptions),
+                Fields.MaxTokens or Fields.MaxCompletionTokens => ReadMaxTokens(ref reader, Fields.Names[field], ref maxTokens),
+                Fields.N => JsonFields.ReadOptionalInt(ref reader, "n", 1, 128, out choiceCount),
+                Fields.Temperature => JsonFields.ReadOptionalNumber(ref reader, "temperature", 0, 2),
+                Fields.TopP => JsonFields.ReadOptionalNumber(ref reader, "top_p", 0, 1),
+                Fields.Tools => ReadTools(ref reader, out tools),
+                Fields.ToolChoice => ReadToolChoice(ref reader, out forcedTool),
+                _ => Skip(ref reader),
+            };
 
             if (error is not null)
             {
@@ -117,7 +98,7 @@ public static class ChatRequestParser
             return JsonFields.Missing("model");
         }
 
-        if (!sawMessages)
+        if (!seen.Contains(Fields.Messages))
         {
             return JsonFields.Missing("messages");
         }
@@ -132,7 +113,7 @@ public static class ChatRequestParser
         {
             Stream = isStream,
             CallerWantsStreamUsage = streamOptions.IncludeUsage == true,
-            UsageEdit = isStream ? UsageEdit(rootStart, sawStreamOptions, streamOptions) : default,
+            UsageEdit = isStream ? UsageEdit(rootStart, seen.Contains(Fields.StreamOptions), streamOptions) : default,
             MaxTokens = maxTokens,
             ChoiceCount = choiceCount ?? 1,
             MessageCount = messages.Count,
@@ -165,6 +146,20 @@ public static class ChatRequestParser
             _ when options.IsObject => new StreamUsageEdit(StreamUsageEditKind.InsertIntoStreamOptions, options.Value.Start + 1, 0),
             _ => new StreamUsageEdit(StreamUsageEditKind.ReplaceStreamOptionsValue, options.Value.Start, options.Value.Length),
         };
+    }
+
+    private static GatewayError? Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
+    }
+
+    /// <summary>max_tokens and max_completion_tokens (its newer name): the one given, or the later when both are.</summary>
+    private static GatewayError? ReadMaxTokens(ref Utf8JsonReader reader, string param, ref int? maxTokens)
+    {
+        var error = JsonFields.ReadOptionalInt(ref reader, param, 1, int.MaxValue, out var value);
+        maxTokens = value ?? maxTokens;
+        return error;
     }
 
     private static GatewayError? ReadStream(ref Utf8JsonReader reader, out bool? stream)
@@ -212,6 +207,11 @@ public static class ChatRequestParser
             {
                 reader.Skip();
                 continue;
+            }
+
+            if (usageToken is not null)
+            {
+                return JsonFields.Duplicate("stream_options.include_usage");
             }
 
             if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
@@ -275,18 +275,26 @@ public static class ChatRequestParser
     {
         role = null;
         content = null;
+        var sawRole = false;
         var sawContent = false;
+        var contentPresent = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("role"u8))
             {
                 reader.Read();
+                if (sawRole)
+                {
+                    return JsonFields.Duplicate(param + ".role");
+                }
+
+                sawRole = true;
                 if (reader.TokenType != JsonTokenType.String)
                 {
                     return JsonFields.WrongType(param + ".role", "a string", reader.TokenType);
                 }
 
-                role = reader.GetString();
+                role = JsonFields.GetString(ref reader);
                 if (role is null || !Roles.Contains(role))
                 {
                     return JsonFields.Invalid(param + ".role", $"'{role}' is not one of {string.Join(", ", Roles)}.");
@@ -295,6 +303,12 @@ public static class ChatRequestParser
             else if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
+                if (contentPresent)
+                {
+                    return JsonFields.Duplicate(param + ".content");
+                }
+
+                contentPresent = true;
                 sawContent = reader.TokenType != JsonTokenType.Null;
                 var error = ReadContent(ref reader, param + ".content", out content);
                 if (error is not null)
@@ -360,6 +374,11 @@ public static class ChatRequestParser
             reader.Read();
             if (isType)
             {
+                if (sawType)
+                {
+                    return JsonFields.Duplicate(param + ".type");
+                }
+
                 if (reader.TokenType != JsonTokenType.String)
                 {
                     return JsonFields.WrongType(param + ".type", "a string", reader.TokenType);
@@ -453,7 +472,7 @@ public static class ChatRequestParser
                 reader.Read();
                 if (isName && reader.TokenType == JsonTokenType.String)
                 {
-                    name = reader.GetString();
+                    name = JsonFields.GetString(ref reader);
                 }
                 else
                 {

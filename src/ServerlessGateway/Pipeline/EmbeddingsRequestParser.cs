@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -6,6 +7,10 @@ namespace ServerlessGateway.Pipeline;
 /// <summary>Reads an embeddings body in one pass (see <see cref="ChatRequestParser"/> for why not a DOM).</summary>
 public static class EmbeddingsRequestParser
 {
+    private const int Model = 0, Input = 1, EncodingFormat = 2, Dimensions = 3;
+    private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions"];
+    private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
+
     public static ParseResult<EmbeddingsRequest> Parse(PooledBody body)
     {
         var span = body.Span;
@@ -34,34 +39,23 @@ public static class EmbeddingsRequestParser
 
         string? model = null;
         var modelToken = default(TokenSpan);
-        TokenSpan? input = null;
+        TokenSpan input = default;
         var base64 = false;
         int? dimensions = null;
+        var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.ValueSpan;
+            var field = JsonFields.Find(ref reader, Utf8Names);
             reader.Read();
-            GatewayError? error = null;
-            if (name.SequenceEqual("model"u8))
+            var error = field < 0 ? null : seen.Add(field, Names[field]);
+            error ??= field switch
             {
-                error = JsonFields.ReadModel(ref reader, ref model, ref modelToken);
-            }
-            else if (name.SequenceEqual("input"u8))
-            {
-                error = input is null ? ReadInput(ref reader, out input) : JsonFields.Duplicate("input");
-            }
-            else if (name.SequenceEqual("encoding_format"u8))
-            {
-                error = ReadEncodingFormat(ref reader, out base64);
-            }
-            else if (name.SequenceEqual("dimensions"u8))
-            {
-                error = JsonFields.ReadOptionalInt(ref reader, "dimensions", 1, 65536, out dimensions);
-            }
-            else
-            {
-                reader.Skip();
-            }
+                Model => JsonFields.ReadModel(ref reader, out model, out modelToken),
+                Input => ReadInput(ref reader, out input),
+                EncodingFormat => ReadEncodingFormat(ref reader, out base64),
+                Dimensions => JsonFields.ReadOptionalInt(ref reader, "dimensions", 1, 65536, out dimensions),
+                _ => Skip(ref reader),
+            };
 
             if (error is not null)
             {
@@ -75,12 +69,18 @@ public static class EmbeddingsRequestParser
             return JsonFields.Missing("model");
         }
 
-        if (input is null)
+        if (!seen.Contains(Input))
         {
             return JsonFields.Missing("input");
         }
 
-        return new EmbeddingsRequest(body, model, modelToken) { Input = input.Value, Base64 = base64, Dimensions = dimensions };
+        return new EmbeddingsRequest(body, model, modelToken) { Input = input, Base64 = base64, Dimensions = dimensions };
+    }
+
+    private static GatewayError? Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return null;
     }
 
     private static GatewayError? ReadEncodingFormat(ref Utf8JsonReader reader, out bool base64)
@@ -100,11 +100,14 @@ public static class EmbeddingsRequestParser
         return base64 || reader.ValueTextEquals("float"u8) ? null : JsonFields.Invalid("encoding_format", "it must be 'float' or 'base64'.");
     }
 
-    /// <summary>input: a string, or a non-empty array of strings, of token ids, or of token-id arrays.</summary>
-    private static GatewayError? ReadInput(ref Utf8JsonReader reader, out TokenSpan? input)
+    /// <summary>
+    /// input: a non-empty string, or a non-empty array of one kind: non-empty strings, token ids (one
+    /// input), or non-empty arrays of token ids. A token id is a non-negative 32-bit integer.
+    /// </summary>
+    private static GatewayError? ReadInput(ref Utf8JsonReader reader, out TokenSpan input)
     {
-        input = null;
         var start = (int)reader.TokenStartIndex;
+        input = default;
         if (reader.TokenType == JsonTokenType.String)
         {
             input = JsonFields.CurrentToken(ref reader);
@@ -117,17 +120,28 @@ public static class EmbeddingsRequestParser
         }
 
         var count = 0;
+        var kind = JsonTokenType.None;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var ok = reader.TokenType switch
+            if (kind == JsonTokenType.None && reader.TokenType is JsonTokenType.String or JsonTokenType.Number or JsonTokenType.StartArray)
             {
-                JsonTokenType.String or JsonTokenType.Number => true,
-                JsonTokenType.StartArray => ReadTokenArray(ref reader),
-                _ => false,
+                kind = reader.TokenType;
+            }
+
+            if (reader.TokenType != kind)
+            {
+                return JsonFields.WrongType($"input[{count}]", count == 0 ? "a string, a token id or an array of token ids" : "the same kind as input[0]", reader.TokenType);
+            }
+
+            var error = kind switch
+            {
+                JsonTokenType.String => reader.ValueSpan.Length == 0 ? JsonFields.Invalid($"input[{count}]", "it must not be empty.") : null,
+                JsonTokenType.Number => IsTokenId(ref reader) ? null : NotATokenId($"input[{count}]"),
+                _ => ReadTokenArray(ref reader, count),
             };
-            if (!ok)
+            if (error is not null)
             {
-                return JsonFields.WrongType($"input[{count}]", "a string, a token id or an array of token ids", reader.TokenType);
+                return error;
             }
 
             count++;
@@ -137,16 +151,28 @@ public static class EmbeddingsRequestParser
         return count == 0 ? JsonFields.Invalid("input", "it must not be an empty array.") : null;
     }
 
-    private static bool ReadTokenArray(ref Utf8JsonReader reader)
+    private static GatewayError? ReadTokenArray(ref Utf8JsonReader reader, int index)
     {
+        var count = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.Number)
             {
-                return false;
+                return JsonFields.WrongType($"input[{index}][{count}]", "a token id", reader.TokenType);
             }
+
+            if (!IsTokenId(ref reader))
+            {
+                return NotATokenId($"input[{index}][{count}]");
+            }
+
+            count++;
         }
 
-        return true;
+        return count == 0 ? JsonFields.Invalid($"input[{index}]", "an array of token ids must not be empty.") : null;
     }
+
+    private static bool IsTokenId(ref Utf8JsonReader reader) => reader.TryGetInt32(out var id) && id >= 0;
+
+    private static GatewayError NotATokenId(string param) => JsonFields.Invalid(param, "a token id is a non-negative integer.");
 }

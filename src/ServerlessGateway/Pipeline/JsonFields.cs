@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace ServerlessGateway.Pipeline;
@@ -41,21 +42,75 @@ internal static class JsonFields
         return new TokenSpan(start, length);
     }
 
-    /// <summary>Reads the "model" value: a non-empty string of sane length.</summary>
-    public static GatewayError? ReadModel(ref Utf8JsonReader reader, ref string? model, ref TokenSpan token)
+    /// <summary>
+    /// Which of <paramref name="names"/> the current property name is, compared after decoding escapes
+    /// ("mod\u0065l" is "model": the upstream decodes it, so the gateway must too), or -1.
+    /// </summary>
+    public static int Find(ref Utf8JsonReader reader, byte[][] names)
     {
-        if (model is not null)
+        for (var i = 0; i < names.Length; i++)
         {
-            return Duplicate("model");
+            if (reader.ValueTextEquals(names[i]))
+            {
+                return i;
+            }
         }
 
+        return -1;
+    }
+
+    /// <summary>
+    /// The string value, unescaped. An escape that is not valid UTF-16 (an unpaired surrogate) is
+    /// malformed JSON here, not an exception.
+    /// </summary>
+    public static string GetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString() ?? "";
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>
+    /// The fields already read from one object. A field the gateway interprets may appear only once:
+    /// parsers disagree on duplicates (first wins, last wins, error), so a body with two "model" keys
+    /// could route and bill one model while the upstream runs another.
+    /// </summary>
+    public struct SeenSet
+    {
+        private uint bits;
+
+        public readonly bool Contains(int field) => (bits & (1u << field)) != 0;
+
+        /// <summary>Marks <paramref name="field"/> as read, or returns the duplicate error when it already was.</summary>
+        public GatewayError? Add(int field, string param)
+        {
+            if (Contains(field))
+            {
+                return Duplicate(param);
+            }
+
+            bits |= 1u << field;
+            return null;
+        }
+    }
+
+    /// <summary>Reads the "model" value: a non-empty string of sane length.</summary>
+    public static GatewayError? ReadModel(ref Utf8JsonReader reader, out string? model, out TokenSpan token)
+    {
+        model = null;
+        token = default;
         if (reader.TokenType != JsonTokenType.String)
         {
             return WrongType("model", "a string", reader.TokenType);
         }
 
         token = CurrentToken(ref reader);
-        model = reader.GetString();
+        model = GetString(ref reader);
         return string.IsNullOrWhiteSpace(model) || model.Length > 256 ? Invalid("model", "it must be a model name of 1 to 256 characters.") : null;
     }
 
@@ -68,9 +123,17 @@ internal static class JsonFields
             return null;
         }
 
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt64(out var number))
+        if (reader.TokenType != JsonTokenType.Number)
         {
             return WrongType(param, "an integer", reader.TokenType);
+        }
+
+        if (!reader.TryGetInt64(out var number))
+        {
+            // A fraction or exponent is the wrong type; plain digits too long for a long are out of range.
+            return reader.ValueSpan.IndexOfAny(".eE"u8) >= 0
+                ? GatewayError.InvalidRequest($"Invalid type for '{param}': expected an integer, but got a decimal number instead.", param, "invalid_type")
+                : Invalid(param, $"it must be between {min} and {max}.");
         }
 
         if (number < min || number > max)
@@ -95,8 +158,14 @@ internal static class JsonFields
             return WrongType(param, "a number", reader.TokenType);
         }
 
-        var number = reader.GetDouble();
-        return number < min || number > max ? Invalid(param, $"it must be between {min} and {max}; got {number}.") : null;
+        // TryGetDouble refuses what overflows a double (1e400): out of range too.
+        if (reader.TryGetDouble(out var number) && number >= min && number <= max)
+        {
+            return null;
+        }
+
+        var raw = reader.ValueSpan; // a number token is ASCII: any prefix is whole characters
+        return Invalid(param, $"it must be between {min} and {max}; got {Encoding.ASCII.GetString(raw[..Math.Min(raw.Length, 32)])}.");
     }
 
     /// <summary>Reads to the end of the document so that trailing garbage is refused like any malformed JSON.</summary>

@@ -37,6 +37,12 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
                 return;
             }
 
+            if (!IsJsonOrUnlabelled(context.Request))
+            {
+                await GatewayError.UnsupportedMediaType().WriteAsync(context.Response);
+                return;
+            }
+
             var read = await PooledBody.ReadAsync(context.Request, snapshot.MaxRequestBodyBytes, aborted);
             if (read.Error is { } tooLarge)
             {
@@ -192,6 +198,10 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             await SseResponse.WriteErrorAsync(context.Response, error, CancellationToken.None);
         }
     }
+
+    /// <summary>A body labelled as something else (a form, text) is refused; an unlabelled one is read as JSON.</summary>
+    private static bool IsJsonOrUnlabelled(HttpRequest request) =>
+        string.IsNullOrEmpty(request.ContentType) || request.HasJsonContentType();
 
     private static bool HasCredentials(HttpRequest request) =>
         request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey("api-key");

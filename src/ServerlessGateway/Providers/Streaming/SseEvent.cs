@@ -13,5 +13,13 @@ public readonly struct SseEvent(ReadOnlySequence<byte> data, string? eventType)
     /// <summary>The "event:" field, when the stream names its events (Anthropic does; OpenAI does not).</summary>
     public string? EventType { get; } = eventType;
 
-    public bool IsDone => Data.Length == 6 && Data.FirstSpan.Length == 6 && Data.FirstSpan.SequenceEqual("[DONE]"u8);
+    /// <summary>The data is exactly "[DONE]", wherever the buffer's segments happen to split it.</summary>
+    public bool IsDone => Data.Length == 6 && (Data.IsSingleSegment ? Data.FirstSpan.SequenceEqual("[DONE]"u8) : IsDoneAcrossSegments(Data));
+
+    private static bool IsDoneAcrossSegments(ReadOnlySequence<byte> data)
+    {
+        Span<byte> bytes = stackalloc byte[6];
+        data.CopyTo(bytes);
+        return bytes.SequenceEqual("[DONE]"u8);
+    }
 }

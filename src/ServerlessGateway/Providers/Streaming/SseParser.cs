@@ -26,9 +26,12 @@ public sealed class SseParser
         {
             if (line.IsEmpty)
             {
-                if (dataLines == 0 && eventType is null)
+                if (dataLines == 0)
                 {
-                    continue; // blank lines between events
+                    // A blank line between events, or an event without data: WHATWG dispatches
+                    // nothing and forgets its name.
+                    eventType = null;
+                    continue;
                 }
 
                 var data = dataLines <= 1 ? firstData : new ReadOnlySequence<byte>(joined.WrittenMemory);

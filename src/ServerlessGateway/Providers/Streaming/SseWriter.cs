@@ -11,7 +11,7 @@ public static class SseWriter
         writer.Write("data: "u8);
         foreach (var segment in data)
         {
-            writer.Write(segment.Span);
+            WriteLines(writer, segment.Span);
         }
 
         writer.Write("\n\n"u8);
@@ -20,8 +20,25 @@ public static class SseWriter
     public static void WriteData(PipeWriter writer, ReadOnlySpan<byte> data)
     {
         writer.Write("data: "u8);
-        writer.Write(data);
+        WriteLines(writer, data);
         writer.Write("\n\n"u8);
+    }
+
+    /// <summary>
+    /// A line end inside the data would end the field: each line of multi-line data (the parser joins
+    /// a multi-line event with \n) goes out as its own "data:" line, which the reader joins again.
+    /// </summary>
+    private static void WriteLines(PipeWriter writer, ReadOnlySpan<byte> data)
+    {
+        int newline;
+        while ((newline = data.IndexOf((byte)'\n')) >= 0)
+        {
+            writer.Write(data[..newline]);
+            writer.Write("\ndata: "u8);
+            data = data[(newline + 1)..];
+        }
+
+        writer.Write(data);
     }
 
     public static void WriteDone(PipeWriter writer) => writer.Write("data: [DONE]\n\n"u8);
