@@ -12,6 +12,9 @@ namespace ServerlessGateway.Providers.Http;
 /// </summary>
 internal static class UpstreamErrorBody
 {
+    // The body is JSON served as JSON, never HTML: keep the upstream's text readable instead of \u-escaping it.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] WithRequiredFields(ReadOnlySpan<byte> body, GatewayError error)
     {
         var root = JsonNode.Parse(body)!.AsObject();
@@ -20,7 +23,7 @@ internal static class UpstreamErrorBody
         fields["param"] = error.Param;
         fields["code"] = error.Code;
         var buffer = new ArrayBufferWriter<byte>(body.Length + 64);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             root.WriteTo(writer);
         }
