@@ -120,6 +120,7 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
                 }
             }
 
+            done |= result.IsCompleted && SseParser.IsUnterminatedDone(buffer);
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (done)
             {
