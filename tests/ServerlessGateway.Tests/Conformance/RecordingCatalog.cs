@@ -24,9 +24,12 @@ internal static partial class RecordingCatalog
         ("NOTICE.md", "licence notes"),
     ];
 
-    private static readonly Lazy<IReadOnlyList<Recording>> All = new(Load);
+    private static readonly Lazy<IReadOnlyList<Recording>> Loaded = new(Load);
 
-    public static Recording Get(string id) => All.Value.Single(r => r.Id == id);
+    /// <summary>Every replayable recording (call only when ../shared is present).</summary>
+    public static IReadOnlyList<Recording> All() => Loaded.Value;
+
+    public static Recording Get(string id) => Loaded.Value.Single(r => r.Id == id);
 
     /// <summary>Theory rows (recording ids); one skipped row when ../shared is absent.</summary>
     public static IEnumerable<TheoryDataRow<string>> Rows(Func<Recording, bool> where)
@@ -36,7 +39,7 @@ internal static partial class RecordingCatalog
             return [new TheoryDataRow<string>("(no recordings)") { Skip = SharedMaterial.AbsentMessage }];
         }
 
-        return All.Value.Where(where).Select(r => new TheoryDataRow<string>(r.Id)).ToList();
+        return Loaded.Value.Where(where).Select(r => new TheoryDataRow<string>(r.Id)).ToList();
     }
 
     /// <summary>Stream rows, each once with and once without stream_options.include_usage.</summary>
@@ -47,7 +50,7 @@ internal static partial class RecordingCatalog
             return [new TheoryDataRow<string, bool>("(no recordings)", false) { Skip = SharedMaterial.AbsentMessage }];
         }
 
-        return All.Value.Where(r => r.Kind == RecordingKind.Stream && where(r))
+        return Loaded.Value.Where(r => r.Kind == RecordingKind.Stream && where(r))
             .SelectMany(r => new[] { new TheoryDataRow<string, bool>(r.Id, true), new TheoryDataRow<string, bool>(r.Id, false) })
             .ToList();
     }
