@@ -22,23 +22,21 @@ public sealed class AzureChunkNormalizer : IStreamChunkNormalizer
 
     public ReadOnlySequence<byte>? Normalize(ReadOnlySequence<byte> data)
     {
-        Shape shape;
         try
         {
-            shape = Inspect(data);
+            var shape = Inspect(data);
+            if (shape.HasChoices && shape.ChoicesWithDelta == 0 && !shape.HasUsage)
+            {
+                return null; // only filter results: an OpenAI stream has no such chunk
+            }
+
+            var valid = !shape.EmptyObject && !shape.NullFingerprint && shape.Choices == shape.ChoicesWithDelta;
+            return valid ? data : new ReadOnlySequence<byte>(Rewrite(data));
         }
         catch (JsonException)
         {
             return data; // not a chunk this normaliser understands: relay it as it is
         }
-
-        if (shape.HasChoices && shape.ChoicesWithDelta == 0 && !shape.HasUsage)
-        {
-            return null; // only filter results: an OpenAI stream has no such chunk
-        }
-
-        var valid = !shape.EmptyObject && !shape.NullFingerprint && shape.Choices == shape.ChoicesWithDelta;
-        return valid ? data : new ReadOnlySequence<byte>(Rewrite(data));
     }
 
     private static Shape Inspect(ReadOnlySequence<byte> data)
@@ -141,7 +139,7 @@ public sealed class AzureChunkNormalizer : IStreamChunkNormalizer
             chunk.Remove("system_fingerprint");
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)data.Length);
+        var buffer = new ArrayBufferWriter<byte>((int)data.Length + 16);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             chunk.WriteTo(writer);

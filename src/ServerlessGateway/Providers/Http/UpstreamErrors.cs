@@ -15,7 +15,7 @@ public static class UpstreamErrors
         var read = ReadError(body.Span);
         var message = read.Message ?? (body.IsEmpty
             ? $"The upstream deployment '{deployment}' answered {status} with no body."
-            : $"The upstream deployment '{deployment}' answered {status}: {read.Text ?? Truncate(body.Span)}");
+            : $"The upstream deployment '{deployment}' answered {status}: {(read.Text is { } text ? Truncate(text) : Truncate(body.Span))}");
         var error = new GatewayError(status, message, read.Type ?? (status >= 500 ? GatewayError.ServerErrorType : GatewayError.InvalidRequestType), read.Code, read.Param)
         {
             RetryAfterSeconds = RetryAfterSeconds(headers),
@@ -124,4 +124,6 @@ public static class UpstreamErrors
         var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)]).ReplaceLineEndings(" ");
         return body.Length > 500 ? text + "…" : text;
     }
+
+    private static string Truncate(string text) => (text.Length > 500 ? text[..500] + "…" : text).ReplaceLineEndings(" ");
 }
