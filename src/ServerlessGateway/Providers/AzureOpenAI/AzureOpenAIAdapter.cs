@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Providers.Http;
+using ServerlessGateway.Providers.Streaming;
 
 namespace ServerlessGateway.Providers.AzureOpenAI;
 
@@ -12,6 +13,8 @@ namespace ServerlessGateway.Providers.AzureOpenAI;
 public sealed class AzureOpenAIAdapter(IHttpClientFactory clients, TimeProvider time, AzureTokenCache tokens) : HttpProviderAdapter(clients, time)
 {
     public override string ProviderType => ProviderTypes.AzureOpenAI;
+
+    protected override IStreamChunkNormalizer StreamNormalizer => AzureChunkNormalizer.Instance;
 
     protected override async ValueTask AuthorizeAsync(HttpRequestMessage request, ProviderRuntime provider, CancellationToken cancellationToken)
     {

@@ -25,6 +25,9 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
 
     public abstract string ProviderType { get; }
 
+    /// <summary>For upstreams whose stream chunks must be corrected before an OpenAI client sees them; null for most.</summary>
+    protected virtual IStreamChunkNormalizer? StreamNormalizer => null;
+
     protected abstract ValueTask AuthorizeAsync(HttpRequestMessage request, ProviderRuntime provider, CancellationToken cancellationToken);
 
     public async Task<UpstreamResult> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
             if (call.IsStreaming)
             {
                 var options = new OpenAIStreamRelayOptions(
-                    deployment.Name, ((ChatRequest)call.Request).CallerWantsStreamUsage, deployment.Timeout, call.StreamKeepAlive, time);
+                    deployment.Name, ((ChatRequest)call.Request).CallerWantsStreamUsage, deployment.Timeout, call.StreamKeepAlive, time, StreamNormalizer);
                 var (relay, failure) = await OpenAIStreamRelay.OpenAsync(response, options, linked.Token);
                 if (relay is null)
                 {

@@ -12,18 +12,23 @@ public static class UpstreamErrors
 {
     public static UpstreamFailure FromResponse(int status, HttpResponseHeaders headers, ReadOnlyMemory<byte> body, string deployment)
     {
-        var (message, type, code, param) = ReadOpenAIError(body.Span);
-        var openAIShaped = message is not null;
-        message ??= body.IsEmpty
+        var read = ReadError(body.Span);
+        var message = read.Message ?? (body.IsEmpty
             ? $"The upstream deployment '{deployment}' answered {status} with no body."
-            : $"The upstream deployment '{deployment}' answered {status}: {Truncate(body.Span)}";
-        var error = new GatewayError(status, message, type ?? (status >= 500 ? GatewayError.ServerErrorType : GatewayError.InvalidRequestType), code, param)
+            : $"The upstream deployment '{deployment}' answered {status}: {(read.Text is { } text ? Truncate(text) : Truncate(body.Span))}");
+        var error = new GatewayError(status, message, read.Type ?? (status >= 500 ? GatewayError.ServerErrorType : GatewayError.InvalidRequestType), read.Code, read.Param)
         {
             RetryAfterSeconds = RetryAfterSeconds(headers),
         };
+
+        // An OpenAI-shaped body is relayed as it came (extra fields such as Azure's innererror included);
+        // one that lacks a field OpenAI's schema requires (Azure sends "type": null) gets it filled in.
+        var relayed = read.Message is null ? ReadOnlyMemory<byte>.Empty
+            : read.Complete ? body
+            : UpstreamErrorBody.WithRequiredFields(body.Span, error);
         return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status}")
         {
-            UpstreamBody = openAIShaped ? body : ReadOnlyMemory<byte>.Empty,
+            UpstreamBody = relayed,
         };
     }
 
@@ -42,7 +47,11 @@ public static class UpstreamErrors
         };
     }
 
-    private static (string? Message, string? Type, string? Code, string? Param) ReadOpenAIError(ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Reads {"error":{"message","type","param","code"}} (OpenAI) or {"error":"text"} (Ollama and others;
+    /// the text is quoted in the gateway's own message instead of the raw JSON).
+    /// </summary>
+    private static ErrorFields ReadError(ReadOnlySpan<byte> body)
     {
         try
         {
@@ -61,6 +70,11 @@ public static class UpstreamErrors
                     return ReadErrorObject(ref reader);
                 }
 
+                if (isError && reader.TokenType == JsonTokenType.String)
+                {
+                    return new ErrorFields { Text = reader.GetString() };
+                }
+
                 reader.Skip();
             }
         }
@@ -72,9 +86,10 @@ public static class UpstreamErrors
         return default;
     }
 
-    private static (string?, string?, string?, string?) ReadErrorObject(ref Utf8JsonReader reader)
+    private static ErrorFields ReadErrorObject(ref Utf8JsonReader reader)
     {
-        string? message = null, type = null, code = null, param = null;
+        var fields = new ErrorFields();
+        bool typed = false, hasParam = false, hasCode = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString();
@@ -85,22 +100,30 @@ public static class UpstreamErrors
                 JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
                 _ => null,
             };
+
+            // OpenAI's schema: message and type are strings, param and code are present, each a string or null.
+            var isString = reader.TokenType == JsonTokenType.String;
+            var stringOrNull = isString || reader.TokenType == JsonTokenType.Null;
             reader.Skip();
             switch (name)
             {
-                case "message": message = value; break;
-                case "type": type = value; break;
-                case "code": code = value; break;
-                case "param": param = value; break;
+                case "message": fields = fields with { Message = value }; break;
+                case "type": fields = fields with { Type = value }; typed = isString; break;
+                case "code": fields = fields with { Code = value }; hasCode = stringOrNull; break;
+                case "param": fields = fields with { Param = value }; hasParam = stringOrNull; break;
             }
         }
 
-        return (message, type, code, param);
+        return fields with { Complete = fields.Message is not null && typed && hasParam && hasCode };
     }
+
+    private readonly record struct ErrorFields(string? Message, string? Type, string? Code, string? Param, bool Complete, string? Text);
 
     private static string Truncate(ReadOnlySpan<byte> body)
     {
         var text = Encoding.UTF8.GetString(body[..Math.Min(body.Length, 500)]).ReplaceLineEndings(" ");
         return body.Length > 500 ? text + "…" : text;
     }
+
+    private static string Truncate(string text) => (text.Length > 500 ? text[..500] + "…" : text).ReplaceLineEndings(" ");
 }

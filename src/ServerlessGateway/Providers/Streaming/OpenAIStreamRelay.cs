@@ -141,6 +141,7 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
                 }
             }
 
+            done |= result.IsCompleted && SseParser.IsUnterminatedDone(buffer);
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (done)
             {
@@ -160,6 +161,16 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
     private void Relay(PipeWriter writer, SseEvent sseEvent, ref TokenUsage? usage)
     {
         var data = sseEvent.Data;
+        if (options.Normalizer is { } normalizer)
+        {
+            if (normalizer.Normalize(data) is not { } normalized)
+            {
+                return;
+            }
+
+            data = normalized;
+        }
+
         if (data.IsSingleSegment ? OpenAIUsageReader.MayCarryUsage(data.FirstSpan) : OpenAIUsageReader.MayCarryUsage(data.ToArray()))
         {
             if (OpenAIUsageReader.TryRead(data, out var found, out var choicesEmpty))
@@ -192,5 +203,6 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
     }
 }
 
+/// <param name="Normalizer">Fixes chunks of upstreams that are not valid OpenAI chunks as sent (Azure); null relays every chunk as it came.</param>
 public sealed record OpenAIStreamRelayOptions(
-    string DeploymentName, bool CallerWantsUsage, TimeSpan IdleTimeout, TimeSpan KeepAlive, TimeProvider Time);
+    string DeploymentName, bool CallerWantsUsage, TimeSpan IdleTimeout, TimeSpan KeepAlive, TimeProvider Time, IStreamChunkNormalizer? Normalizer = null);

@@ -84,6 +84,24 @@ public sealed class SseParser
         return false;
     }
 
+    /// <summary>
+    /// At the end of a stream: whether what is left unparsed is a final "data: [DONE]" whose blank line
+    /// never came (some upstreams and recordings end that way). Nothing else left over counts: a cut
+    /// event may be a cut JSON chunk.
+    /// </summary>
+    public static bool IsUnterminatedDone(ReadOnlySequence<byte> rest)
+    {
+        if (rest.Length is 0 or > 64)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[(int)rest.Length];
+        rest.CopyTo(bytes);
+        var line = ((ReadOnlySpan<byte>)bytes).Trim("\r\n"u8);
+        return line.SequenceEqual("data: [DONE]"u8) || line.SequenceEqual("data:[DONE]"u8);
+    }
+
     private void Append(ReadOnlySequence<byte> value)
     {
         foreach (var segment in value)
