@@ -42,7 +42,7 @@ public sealed class UpstreamErrorShapeTests
         Assert.EndsWith("answered 404: model \"x\" not found", failure.Error.Message, StringComparison.Ordinal);
     }
 
-    private static Resilience.UpstreamFailure From(int status, byte[] body)
+    private static global::ServerlessGateway.Resilience.UpstreamFailure From(int status, byte[] body)
     {
         using var response = new HttpResponseMessage();
         return UpstreamErrors.FromResponse(status, response.Headers, body, "d");
