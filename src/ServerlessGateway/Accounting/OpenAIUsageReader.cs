@@ -18,9 +18,9 @@ public static class OpenAIUsageReader
         {
             return TryReadCore(json, ref usage, ref choicesEmpty);
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Malformed: no usage to count. Whoever relays or validates the body decides what else it means.
+            // Malformed (InvalidOperationException: an escape that is not valid UTF-16): no usage to count. Whoever relays or validates the body decides what else it means.
             usage = default;
             choicesEmpty = false;
             return false;

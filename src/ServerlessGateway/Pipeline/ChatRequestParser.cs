@@ -12,7 +12,8 @@ namespace ServerlessGateway.Pipeline;
 /// </summary>
 public static class ChatRequestParser
 {
-    private static readonly HashSet<string> Roles = ["system", "developer", "user", "assistant", "tool", "function"];
+    private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool", "function"];
+    private static readonly byte[][] Utf8Roles = [.. Roles.Select(Encoding.UTF8.GetBytes)];
 
     /// <summary>The root fields the gateway reads. Each may appear once: see <see cref="JsonFields.SeenSet"/>.</summary>
     private static class Fields
@@ -43,6 +44,11 @@ public static class ChatRequestParser
         }
         catch (JsonException ex)
         {
+            return GatewayError.InvalidJson(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader's text comparisons throw this for an escape that is not valid UTF-16.
             return GatewayError.InvalidJson(ex.Message);
         }
     }
@@ -242,13 +248,12 @@ public static class ChatRequestParser
         TokenSpan? lastUser = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var param = $"messages[{count}]";
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return JsonFields.WrongType(param, "an object", reader.TokenType);
+                return JsonFields.WrongType(MessagePath(count), "an object", reader.TokenType);
             }
 
-            var error = ReadMessage(ref reader, param, out var role, out var content);
+            var error = ReadMessage(ref reader, count, out var role, out var content);
             if (error is not null)
             {
                 return error;
@@ -271,7 +276,10 @@ public static class ChatRequestParser
         return null;
     }
 
-    private static GatewayError? ReadMessage(ref Utf8JsonReader reader, string param, out string? role, out TokenSpan? content)
+    /// <summary>"messages[3].content": built only for an error message, never on the way through.</summary>
+    private static string MessagePath(int message, string field = "") => $"messages[{message}]{field}";
+
+    private static GatewayError? ReadMessage(ref Utf8JsonReader reader, int message, out string? role, out TokenSpan? content)
     {
         role = null;
         content = null;
@@ -285,32 +293,34 @@ public static class ChatRequestParser
                 reader.Read();
                 if (sawRole)
                 {
-                    return JsonFields.Duplicate(param + ".role");
+                    return JsonFields.Duplicate(MessagePath(message, ".role"));
                 }
 
                 sawRole = true;
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return JsonFields.WrongType(param + ".role", "a string", reader.TokenType);
+                    return JsonFields.WrongType(MessagePath(message, ".role"), "a string", reader.TokenType);
                 }
 
-                role = JsonFields.GetString(ref reader);
-                if (role is null || !Roles.Contains(role))
+                var known = JsonFields.Find(ref reader, Utf8Roles);
+                if (known < 0)
                 {
-                    return JsonFields.Invalid(param + ".role", $"'{role}' is not one of {string.Join(", ", Roles)}.");
+                    return JsonFields.Invalid(MessagePath(message, ".role"), $"'{JsonFields.GetString(ref reader)}' is not one of {string.Join(", ", Roles)}.");
                 }
+
+                role = Roles[known];
             }
             else if (reader.ValueTextEquals("content"u8))
             {
                 reader.Read();
                 if (contentPresent)
                 {
-                    return JsonFields.Duplicate(param + ".content");
+                    return JsonFields.Duplicate(MessagePath(message, ".content"));
                 }
 
                 contentPresent = true;
                 sawContent = reader.TokenType != JsonTokenType.Null;
-                var error = ReadContent(ref reader, param + ".content", out content);
+                var error = ReadContent(ref reader, message, out content);
                 if (error is not null)
                 {
                     return error;
@@ -325,13 +335,13 @@ public static class ChatRequestParser
 
         if (role is null)
         {
-            return JsonFields.Missing(param + ".role");
+            return JsonFields.Missing(MessagePath(message, ".role"));
         }
 
-        return !sawContent && role is "system" or "developer" or "user" or "tool" ? JsonFields.Missing(param + ".content") : null;
+        return !sawContent && role is "system" or "developer" or "user" or "tool" ? JsonFields.Missing(MessagePath(message, ".content")) : null;
     }
 
-    private static GatewayError? ReadContent(ref Utf8JsonReader reader, string param, out TokenSpan? content)
+    private static GatewayError? ReadContent(ref Utf8JsonReader reader, int message, out TokenSpan? content)
     {
         content = null;
         switch (reader.TokenType)
@@ -346,7 +356,7 @@ public static class ChatRequestParser
                 var index = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    var error = ReadContentPart(ref reader, $"{param}[{index++}]");
+                    var error = ReadContentPart(ref reader, message, index++);
                     if (error is not null)
                     {
                         return error;
@@ -356,15 +366,15 @@ public static class ChatRequestParser
                 content = new TokenSpan(start, (int)reader.TokenStartIndex + 1 - start);
                 return null;
             default:
-                return JsonFields.WrongType(param, "a string or an array of content parts", reader.TokenType);
+                return JsonFields.WrongType(MessagePath(message, ".content"), "a string or an array of content parts", reader.TokenType);
         }
     }
 
-    private static GatewayError? ReadContentPart(ref Utf8JsonReader reader, string param)
+    private static GatewayError? ReadContentPart(ref Utf8JsonReader reader, int message, int part)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return JsonFields.WrongType(param, "an object", reader.TokenType);
+            return JsonFields.WrongType(MessagePath(message, $".content[{part}]"), "an object", reader.TokenType);
         }
 
         var sawType = false;
@@ -376,12 +386,12 @@ public static class ChatRequestParser
             {
                 if (sawType)
                 {
-                    return JsonFields.Duplicate(param + ".type");
+                    return JsonFields.Duplicate(MessagePath(message, $".content[{part}].type"));
                 }
 
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return JsonFields.WrongType(param + ".type", "a string", reader.TokenType);
+                    return JsonFields.WrongType(MessagePath(message, $".content[{part}].type"), "a string", reader.TokenType);
                 }
 
                 sawType = true;
@@ -392,7 +402,7 @@ public static class ChatRequestParser
             }
         }
 
-        return sawType ? null : JsonFields.Missing(param + ".type");
+        return sawType ? null : JsonFields.Missing(MessagePath(message, $".content[{part}].type"));
     }
 
     private readonly record struct ToolsScan(int Count, string? FirstToolName)

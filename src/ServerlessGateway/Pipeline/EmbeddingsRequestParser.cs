@@ -27,6 +27,11 @@ public static class EmbeddingsRequestParser
         {
             return GatewayError.InvalidJson(ex.Message);
         }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader's text comparisons throw this for an escape that is not valid UTF-16.
+            return GatewayError.InvalidJson(ex.Message);
+        }
     }
 
     private static ParseResult<EmbeddingsRequest> ParseCore(PooledBody body, ReadOnlySpan<byte> span)

@@ -48,12 +48,20 @@ internal static class JsonFields
     /// </summary>
     public static int Find(ref Utf8JsonReader reader, byte[][] names)
     {
-        for (var i = 0; i < names.Length; i++)
+        try
         {
-            if (reader.ValueTextEquals(names[i]))
+            for (var i = 0; i < names.Length; i++)
             {
-                return i;
+                if (reader.ValueTextEquals(names[i]))
+                {
+                    return i;
+                }
             }
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escape that is not valid UTF-16 (an unpaired surrogate): malformed JSON, not a crash.
+            throw new JsonException(ex.Message, ex);
         }
 
         return -1;
