@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Endpoints;
@@ -18,8 +19,10 @@ public static class GatewayEndpoints
         app.MapGet("/health", HealthEndpoints.LiveAsync);
         app.MapGet("/health/ready", HealthEndpoints.ReadyAsync);
 
-        app.MapPost("/v1/chat/completions", (HttpContext context, ProxyHandler handler) => handler.HandleChatCompletionsAsync(context));
-        app.MapPost("/v1/embeddings", (HttpContext context, ProxyHandler handler) => handler.HandleEmbeddingsAsync(context));
+        // Plain request delegates on the singleton handler: no per-request parameter binding.
+        var handler = app.ServiceProvider.GetRequiredService<ProxyHandler>();
+        app.MapPost("/v1/chat/completions", handler.HandleChatCompletionsAsync);
+        app.MapPost("/v1/embeddings", handler.HandleEmbeddingsAsync);
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
 
