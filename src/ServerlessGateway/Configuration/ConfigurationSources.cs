@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.FileProviders;
 
 namespace ServerlessGateway.Configuration;
 
@@ -31,7 +32,10 @@ public static class ConfigurationSources
                 throw new GatewayConfigurationException([$"The configuration file '{full}' does not exist."]);
             }
 
-            builder.Configuration.AddJsonFile(full, optional: false, reloadOnChange: true);
+            // Polling (every 4 s) rather than inotify: the default watcher watches the file's whole folder
+            // tree, so a config in a busy folder (/tmp, a mounted share) would cost CPU on every write there.
+            var folder = new PhysicalFileProvider(Path.GetDirectoryName(full)!) { UsePollingFileWatcher = true, UseActivePolling = true };
+            builder.Configuration.AddJsonFile(folder, Path.GetFileName(full), optional: false, reloadOnChange: true);
         }
 
         // Added again so that they override the document (the last source wins).
