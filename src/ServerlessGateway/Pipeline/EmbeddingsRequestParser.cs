@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace ServerlessGateway.Pipeline;
 
@@ -11,37 +10,10 @@ public static class EmbeddingsRequestParser
     private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions"];
     private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
-    public static ParseResult<EmbeddingsRequest> Parse(PooledBody body)
+    public static ParseResult<EmbeddingsRequest> Parse(PooledBody body) => JsonFields.ParseGuarded(body, ParseCore);
+
+    private static ParseResult<EmbeddingsRequest> ParseCore(PooledBody body, ref Utf8JsonReader reader)
     {
-        var span = body.Span;
-        if (!Utf8.IsValid(span))
-        {
-            return GatewayError.InvalidRequest("The request body is not valid UTF-8.", code: "invalid_encoding");
-        }
-
-        try
-        {
-            return ParseCore(body, span);
-        }
-        catch (JsonException ex)
-        {
-            return GatewayError.InvalidJson(ex.Message);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // Utf8JsonReader's text comparisons throw this for an escape that is not valid UTF-16.
-            return GatewayError.InvalidJson(ex.Message);
-        }
-    }
-
-    private static ParseResult<EmbeddingsRequest> ParseCore(PooledBody body, ReadOnlySpan<byte> span)
-    {
-        var reader = new Utf8JsonReader(span, JsonFields.ReaderOptions);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return GatewayError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json");
-        }
-
         string? model = null;
         var modelToken = default(TokenSpan);
         TokenSpan input = default;

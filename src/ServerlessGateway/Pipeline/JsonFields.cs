@@ -1,11 +1,49 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace ServerlessGateway.Pipeline;
 
 /// <summary>Shared pieces of the request readers: reader options, type checks and OpenAI-style messages.</summary>
 internal static class JsonFields
 {
+    /// <summary>Reads the root of a request body; the reader is left on the root object's start.</summary>
+    public delegate ParseResult<T> RootParser<T>(PooledBody body, ref Utf8JsonReader reader)
+        where T : class;
+
+    /// <summary>
+    /// The checks every request parser shares: valid UTF-8, a JSON object at the root, and every reader
+    /// exception turned into a 400 (never a 500).
+    /// </summary>
+    public static ParseResult<T> ParseGuarded<T>(PooledBody body, RootParser<T> parse)
+        where T : class
+    {
+        if (!Utf8.IsValid(body.Span))
+        {
+            return GatewayError.InvalidRequest("The request body is not valid UTF-8.", code: "invalid_encoding");
+        }
+
+        try
+        {
+            var reader = new Utf8JsonReader(body.Span, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return GatewayError.InvalidRequest("The request body must be a JSON object.", code: "invalid_json");
+            }
+
+            return parse(body, ref reader);
+        }
+        catch (JsonException ex)
+        {
+            return GatewayError.InvalidJson(ex.Message);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Utf8JsonReader's text comparisons throw this for an escape that is not valid UTF-16.
+            return GatewayError.InvalidJson(ex.Message);
+        }
+    }
+
     /// <summary>Deep enough for any real JSON schema or tool definition; deeper input is refused with a 400.</summary>
     public const int MaxDepth = 128;
 
