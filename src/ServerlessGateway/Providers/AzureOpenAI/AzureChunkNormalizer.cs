@@ -33,9 +33,9 @@ public sealed class AzureChunkNormalizer : IStreamChunkNormalizer
             var valid = !shape.EmptyObject && !shape.NullFingerprint && shape.Choices == shape.ChoicesWithDelta;
             return valid ? data : new ReadOnlySequence<byte>(Rewrite(data));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return data; // not a chunk this normaliser understands: relay it as it is
+            return data; // not a chunk this normaliser understands (or a bad escape): relay it as it is
         }
     }
 
