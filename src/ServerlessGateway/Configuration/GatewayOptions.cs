@@ -117,6 +117,14 @@ public static class ProviderTypes
     public const string OpenAICompatible = "openai-compatible";
     public const string AzureOpenAI = "azure-openai";
 
+    /// <summary>Anthropic's Messages API (adapter: Providers/Anthropic).</summary>
+    public const string Anthropic = "anthropic";
+
+    /// <summary>Google Gemini (adapter: Providers/Gemini).</summary>
+    public const string Gemini = "gemini";
+
+    // A type is accepted in configuration only once its adapter is registered: add it here with the adapter.
+
     public static readonly IReadOnlyList<string> All = [Mock, OpenAI, OpenAICompatible, AzureOpenAI];
 }
 

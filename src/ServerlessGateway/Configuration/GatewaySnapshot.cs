@@ -52,6 +52,9 @@ public sealed class Deployment
     /// <summary>The upstream model as a JSON string token, ready to splice into forwarded bodies.</summary>
     public required byte[] UpstreamModelJson { get; init; }
 
+    /// <summary>The provider's base URL (null for the mock); adapters for providers with their own API build on it.</summary>
+    public Uri? BaseUri { get; init; }
+
     public required Uri? ChatCompletionsUri { get; init; }
 
     public required Uri? EmbeddingsUri { get; init; }

@@ -209,10 +209,10 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             return null; // the provider's own error is already listed
         }
 
-        var (chat, embeddings, problem) = BuildUris(where, provider, deployment.Model, errors);
-        if (problem is not null)
+        var uris = DeploymentUris.Build(where, provider, deployment.Model, environment, errors);
+        if (uris.Problem is not null)
         {
-            runtime = CopyWithProblem(runtime, problem);
+            runtime = CopyWithProblem(runtime, uris.Problem);
         }
 
         return new Deployment
@@ -221,8 +221,9 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             Provider = runtime,
             UpstreamModel = deployment.Model,
             UpstreamModelJson = JsonSerializer.SerializeToUtf8Bytes(deployment.Model, Contracts.GatewayJsonContext.Default.String),
-            ChatCompletionsUri = chat,
-            EmbeddingsUri = embeddings,
+            BaseUri = uris.Base,
+            ChatCompletionsUri = uris.ChatCompletions,
+            EmbeddingsUri = uris.Embeddings,
             Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
         };
     }
@@ -238,50 +239,6 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             Mock = runtime.Mock,
             Problem = problem,
         };
-
-    private (Uri? Chat, Uri? Embeddings, string? Problem) BuildUris(string where, ProviderOptions provider, string model, List<string> errors)
-    {
-        if (provider.Type == ProviderTypes.Mock)
-        {
-            return (null, null, null);
-        }
-
-        var isAzure = provider.Type == ProviderTypes.AzureOpenAI;
-        var raw = isAzure ? provider.Endpoint : provider.BaseUrl ?? (provider.Type == ProviderTypes.OpenAI ? "https://api.openai.com/v1" : null);
-        var resolved = environment.Resolve(raw, out var missing);
-        if (resolved is null)
-        {
-            if (missing is not null)
-            {
-                return (null, null, $"needs environment variable {missing} (its {(isAzure ? "Endpoint" : "BaseUrl")})");
-            }
-
-            errors.Add($"{where}: provider '{provider.Type}' needs {(isAzure ? "Endpoint" : "BaseUrl")}.");
-            return (null, null, null);
-        }
-
-        if (!Uri.TryCreate(resolved.TrimEnd('/'), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
-        {
-            errors.Add($"{where}: '{resolved}' is not an absolute http(s) URL.");
-            return (null, null, null);
-        }
-
-        var root = baseUri.ToString().TrimEnd('/');
-        if (!isAzure)
-        {
-            return (new Uri(root + "/chat/completions"), new Uri(root + "/embeddings"), null);
-        }
-
-        if ((provider.ApiShape ?? AzureApiShapes.Deployments) == AzureApiShapes.V1)
-        {
-            var query = provider.ApiVersion is { Length: > 0 } v1Version ? "?api-version=" + Uri.EscapeDataString(v1Version) : "";
-            return (new Uri($"{root}/openai/v1/chat/completions{query}"), new Uri($"{root}/openai/v1/embeddings{query}"), null);
-        }
-
-        var version = Uri.EscapeDataString(provider.ApiVersion ?? "2024-10-21");
-        var deploymentRoot = $"{root}/openai/deployments/{Uri.EscapeDataString(model)}";
-        return (new Uri($"{deploymentRoot}/chat/completions?api-version={version}"), new Uri($"{deploymentRoot}/embeddings?api-version={version}"), null);
-    }
 
     private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, List<string> errors)
     {
@@ -365,7 +322,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
 
     private static string DefaultAuth(string type) => type switch
     {
-        ProviderTypes.AzureOpenAI => ProviderAuthModes.ApiKey,
+        ProviderTypes.AzureOpenAI or ProviderTypes.Anthropic or ProviderTypes.Gemini => ProviderAuthModes.ApiKey,
         ProviderTypes.OpenAI or ProviderTypes.OpenAICompatible => ProviderAuthModes.Bearer,
         _ => ProviderAuthModes.None,
     };
@@ -373,6 +330,8 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
     private static string[] AuthModesFor(string type) => type switch
     {
         ProviderTypes.AzureOpenAI => [ProviderAuthModes.ApiKey, ProviderAuthModes.Entra],
+        ProviderTypes.Anthropic => [ProviderAuthModes.ApiKey],
+        ProviderTypes.Gemini => [ProviderAuthModes.ApiKey, ProviderAuthModes.Bearer],
         ProviderTypes.OpenAI or ProviderTypes.OpenAICompatible => [ProviderAuthModes.Bearer, ProviderAuthModes.None],
         _ => [ProviderAuthModes.None],
     };

@@ -17,11 +17,16 @@ namespace ServerlessGateway.Pipeline;
 /// </summary>
 public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegistry providers, TimeProvider time, ILogger<ProxyHandler> logger)
 {
-    public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse);
+    public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse, OpenAICallerFormat.Instance);
 
-    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, EmbeddingsRequestParser.Parse);
+    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, EmbeddingsRequestParser.Parse, OpenAICallerFormat.Instance);
 
-    private async Task HandleAsync<T>(HttpContext context, Func<PooledBody, ParseResult<T>> parse)
+    /// <summary>
+    /// The flow for a caller that speaks <paramref name="format"/>'s API: <paramref name="parse"/> turns its
+    /// body into the OpenAI-format request every provider adapter takes, and the format writes every
+    /// answer, stream and error back in the caller's API.
+    /// </summary>
+    public async Task HandleAsync<T>(HttpContext context, Func<PooledBody, ParseResult<T>> parse, ICallerFormat format)
         where T : ParsedRequest
     {
         var started = time.GetTimestamp();
@@ -33,20 +38,20 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
             if (caller is null)
             {
-                await (HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey()).WriteAsync(context.Response);
+                await format.WriteErrorAsync(context.Response, HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
                 return;
             }
 
             if (!IsJsonOrUnlabelled(context.Request))
             {
-                await GatewayError.UnsupportedMediaType().WriteAsync(context.Response);
+                await format.WriteErrorAsync(context.Response, GatewayError.UnsupportedMediaType());
                 return;
             }
 
             var read = await PooledBody.ReadAsync(context.Request, snapshot.MaxRequestBodyBytes, aborted);
             if (read.Error is { } tooLarge)
             {
-                await tooLarge.WriteAsync(context.Response);
+                await format.WriteErrorAsync(context.Response, tooLarge);
                 return;
             }
 
@@ -54,7 +59,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             var parsed = parse(body);
             if (parsed.Error is { } invalid)
             {
-                await invalid.WriteAsync(context.Response);
+                await format.WriteErrorAsync(context.Response, invalid);
                 return;
             }
 
@@ -62,11 +67,11 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             var model = Resolve(snapshot, caller, request.Model, out var refusal);
             if (model is null)
             {
-                await refusal!.WriteAsync(context.Response);
+                await format.WriteErrorAsync(context.Response, refusal!);
                 return;
             }
 
-            await ForwardAsync(context, request, model, requestId, snapshot, started);
+            await ForwardAsync(context, format, request, model, requestId, snapshot, started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -75,16 +80,16 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         catch (BadHttpRequestException ex)
         {
             // Kestrel refused the body itself (truncated, malformed chunking, too slow).
-            await WriteIfNotStartedAsync(context, new GatewayError(ex.StatusCode, "The request body could not be read: " + ex.Message, GatewayError.InvalidRequestType, "invalid_body"));
+            await WriteIfNotStartedAsync(context, format, new GatewayError(ex.StatusCode, "The request body could not be read: " + ex.Message, GatewayError.InvalidRequestType, "invalid_body"));
         }
         catch (Exception ex)
         {
             LogUnexpected(logger, ex, requestId);
-            await WriteIfNotStartedAsync(context, GatewayError.Internal(requestId));
+            await WriteIfNotStartedAsync(context, format, GatewayError.Internal(requestId));
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ParsedRequest request, LogicalModel model, string requestId, GatewaySnapshot snapshot, long started)
+    private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, LogicalModel model, string requestId, GatewaySnapshot snapshot, long started)
     {
         var aborted = context.RequestAborted;
         long upstreamTicks = 0;
@@ -104,7 +109,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
                 using (upstream)
                 {
                     SetServedHeaders(context.Response, deployment, attempts, started, upstreamTicks);
-                    var outcome = await upstream.WriteAsync(context.Response, aborted);
+                    var outcome = await upstream.WriteAsync(context.Response, format, aborted);
                     LogCompleted(logger, requestId, request.Model, deployment.Name, attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
                 }
 
@@ -120,7 +125,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         }
 
         SetServedHeaders(context.Response, last!, attempts, started, upstreamTicks);
-        await WriteFailureAsync(context.Response, failure!);
+        await format.WriteFailureAsync(context.Response, failure!);
     }
 
     private static LogicalModel? Resolve(GatewaySnapshot snapshot, CallerIdentity caller, string name, out GatewayError? refusal)
@@ -161,27 +166,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             CultureInfo.InvariantCulture, $"gateway;dur={overhead:0.###}, upstream;dur={upstream.TotalMilliseconds:0.###}");
     }
 
-    private static async Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure)
-    {
-        if (failure.UpstreamBody.IsEmpty)
-        {
-            await failure.Error.WriteAsync(response);
-            return;
-        }
-
-        // The upstream's own OpenAI-shaped error, status and message kept as they were.
-        response.StatusCode = failure.Error.Status;
-        response.ContentType = "application/json";
-        if (failure.Error.RetryAfterSeconds is { } retryAfter)
-        {
-            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        }
-
-        response.ContentLength = failure.UpstreamBody.Length;
-        await response.Body.WriteAsync(failure.UpstreamBody);
-    }
-
-    private static async Task WriteIfNotStartedAsync(HttpContext context, GatewayError error)
+    private static async Task WriteIfNotStartedAsync(HttpContext context, ICallerFormat format, GatewayError error)
     {
         if (context.RequestAborted.IsCancellationRequested)
         {
@@ -191,10 +176,11 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         if (!context.Response.HasStarted)
         {
             context.Response.Clear();
-            await error.WriteAsync(context.Response);
+            await format.WriteErrorAsync(context.Response, error);
         }
         else if (context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true)
         {
+            // A bug mid-stream (expected failures are the relay's): an error event so the caller sees no clean end.
             await SseResponse.WriteErrorAsync(context.Response, error, CancellationToken.None);
         }
     }

@@ -9,12 +9,9 @@ public sealed class BufferedUpstreamResponse(int status, PooledBody body, TokenU
 {
     public TokenUsage? Usage { get; } = usage;
 
-    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body.Memory, cancellationToken);
+        await format.WriteAnswerAsync(response, status, body.Memory, cancellationToken);
         return new RelayOutcome(Usage, Completed: true);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Accounting;
+using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Providers;
 
@@ -9,7 +10,8 @@ namespace ServerlessGateway.Providers;
 /// </summary>
 public abstract class UpstreamResponse : IDisposable
 {
-    public abstract Task<RelayOutcome> WriteAsync(HttpResponse response, CancellationToken cancellationToken);
+    /// <summary>Writes the answer to the caller, in the caller's API.</summary>
+    public abstract Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken);
 
     public virtual void Dispose() => GC.SuppressFinalize(this);
 }

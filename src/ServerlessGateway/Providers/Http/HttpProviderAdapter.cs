@@ -34,11 +34,49 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
 
     protected abstract ValueTask AuthorizeAsync(HttpRequestMessage request, ProviderRuntime provider, CancellationToken cancellationToken);
 
+    // The steps below are the OpenAI wire format; an adapter for a provider with its own API overrides
+    // them (URL, translated body, translated answer, stream events, errors) and keeps the rest: pooled
+    // connections, time-outs, failure classification, waiting for the first event, the relay.
+
+    /// <summary>Where the request goes.</summary>
+    protected virtual Uri? RequestUri(UpstreamCall call) =>
+        call.Request is EmbeddingsRequest ? call.Deployment.EmbeddingsUri : call.Deployment.ChatCompletionsUri;
+
+    /// <summary>The body sent: the caller's bytes with the model name (and usage request) edited in.</summary>
+    protected virtual HttpContent CreateContent(UpstreamCall call) => ForwardedBody.For(call.Request, call.Deployment);
+
+    /// <summary>Maps the upstream's stream events to OpenAI chunks.</summary>
+    protected virtual IStreamEventMapper CreateStreamMapper(UpstreamCall call) =>
+        new OpenAIPassThroughMapper(((ChatRequest)call.Request).CallerWantsStreamUsage, StreamNormalizer);
+
+    /// <summary>A non-success answer as a failure (status and message kept, classified for failover).</summary>
+    protected virtual UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, Deployment deployment) =>
+        UpstreamErrors.FromResponse(status, headers, body, deployment.Name);
+
+    /// <summary>A complete success answer, as the OpenAI answer to relay; takes ownership of <paramref name="body"/>.</summary>
+    protected virtual UpstreamResult ReadAnswer(int status, PooledBody body, UpstreamCall call)
+    {
+        try
+        {
+            TokenUsage? usage = OpenAIUsageReader.TryRead(new System.Buffers.ReadOnlySequence<byte>(body.Memory), out var found, out _) ? found : null;
+            var validate = new Utf8JsonReader(body.Span);
+            while (validate.Read())
+            {
+            }
+
+            return new BufferedUpstreamResponse(status, body, usage);
+        }
+        catch (JsonException ex)
+        {
+            body.Dispose();
+            return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(call.Deployment.Name, "the answer is not JSON (" + ex.Message + ")"), FailureAction.TryNextDeployment, "invalid JSON");
+        }
+    }
+
     public async Task<UpstreamResult> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
     {
         var deployment = call.Deployment;
-        var uri = call.Request is EmbeddingsRequest ? deployment.EmbeddingsUri : deployment.ChatCompletionsUri;
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = ForwardedBody.For(call.Request, deployment) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri(call)) { Content = CreateContent(call) };
         request.Headers.TryAddWithoutValidation("X-Client-Request-Id", call.RequestId);
         if (call.IsStreaming)
         {
@@ -56,14 +94,13 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
             {
                 var errorBody = await ReadBodyAsync(response, MaxErrorBytes, linked.Token);
                 using var errorBytes = errorBody.Body;
-                return UpstreamErrors.FromResponse((int)response.StatusCode, response.Headers, errorBytes?.Memory.ToArray() ?? [], deployment.Name);
+                return ReadFailure((int)response.StatusCode, response.Headers, errorBytes?.Memory.ToArray() ?? [], deployment);
             }
 
             if (call.IsStreaming)
             {
-                var options = new OpenAIStreamRelayOptions(
-                    deployment.Name, ((ChatRequest)call.Request).CallerWantsStreamUsage, deployment.Timeout, call.StreamKeepAlive, time, StreamNormalizer);
-                var (relay, failure) = await OpenAIStreamRelay.OpenAsync(response, options, linked.Token);
+                var options = new SseStreamRelayOptions(deployment.Name, deployment.Timeout, call.StreamKeepAlive, time);
+                var (relay, failure) = await SseStreamRelay.OpenAsync(response, CreateStreamMapper(call), options, linked.Token);
                 if (relay is null)
                 {
                     return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(deployment.Name, failure!), FailureAction.TryNextDeployment, "stream failed before first event");
@@ -73,7 +110,10 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
                 return relay;
             }
 
-            return await ReadJsonAnswerAsync(response, deployment, linked.Token);
+            var answer = await ReadBodyAsync(response, MaxResponseBytes, linked.Token);
+            return answer.Body is { } body
+                ? ReadAnswer((int)response.StatusCode, body, call)
+                : new UpstreamFailure(GatewayError.UpstreamInvalidResponse(deployment.Name, "the answer is too large"), FailureAction.TryNextDeployment, "answer too large");
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -90,31 +130,6 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
         finally
         {
             response?.Dispose();
-        }
-    }
-
-    private static async Task<UpstreamResult> ReadJsonAnswerAsync(HttpResponseMessage response, Deployment deployment, CancellationToken cancellationToken)
-    {
-        var read = await ReadBodyAsync(response, MaxResponseBytes, cancellationToken);
-        if (read.Body is not { } body)
-        {
-            return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(deployment.Name, "the answer is too large"), FailureAction.TryNextDeployment, "answer too large");
-        }
-
-        try
-        {
-            TokenUsage? usage = OpenAIUsageReader.TryRead(new System.Buffers.ReadOnlySequence<byte>(body.Memory), out var found, out _) ? found : null;
-            var validate = new Utf8JsonReader(body.Span);
-            while (validate.Read())
-            {
-            }
-
-            return new BufferedUpstreamResponse((int)response.StatusCode, body, usage);
-        }
-        catch (JsonException ex)
-        {
-            body.Dispose();
-            return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(deployment.Name, "the answer is not JSON (" + ex.Message + ")"), FailureAction.TryNextDeployment, "invalid JSON");
         }
     }
 

@@ -1,16 +1,16 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Pipeline;
 using ServerlessGateway.Configuration;
-using ServerlessGateway.Providers.Streaming;
 
 namespace ServerlessGateway.Providers.Mock;
 
 /// <summary>The mock's stream: role first, the answer a few words per chunk, finish_reason, usage if asked, [DONE].</summary>
 internal sealed class MockStreamResponse(MockReply reply, MockOptions options, bool includeUsage, TimeProvider time) : UpstreamResponse
 {
-    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
-        SseResponse.Start(response);
-        var writer = response.BodyWriter;
+        var sink = format.StartStream(response);
         var pieces = reply.ToolName is null ? MockText.Chunks(reply.Text, options.WordsPerChunk) : [""];
         for (var choice = 0; choice < reply.Choices; choice++)
         {
@@ -21,18 +21,18 @@ internal sealed class MockStreamResponse(MockReply reply, MockOptions options, b
                     await Task.Delay(TimeSpan.FromMilliseconds(options.ChunkDelayMs), time, cancellationToken);
                 }
 
-                SseWriter.WriteData(writer, MockJson.Chunk(reply, choice, pieces[i], first: i == 0, last: i == pieces.Count - 1));
-                await writer.FlushAsync(cancellationToken);
+                sink.Chunk(new ReadOnlySequence<byte>(MockJson.Chunk(reply, choice, pieces[i], first: i == 0, last: i == pieces.Count - 1)));
+                await sink.FlushAsync(cancellationToken);
             }
         }
 
         if (includeUsage)
         {
-            SseWriter.WriteData(writer, MockJson.UsageChunk(reply));
+            sink.Chunk(new ReadOnlySequence<byte>(MockJson.UsageChunk(reply)));
         }
 
-        SseWriter.WriteDone(writer);
-        await writer.FlushAsync(cancellationToken);
+        sink.Done();
+        await sink.FlushAsync(cancellationToken);
         return new RelayOutcome(reply.Usage, Completed: true);
     }
 }

@@ -85,21 +85,23 @@ public sealed class SseParser
     }
 
     /// <summary>
-    /// At the end of a stream: whether what is left unparsed is a final "data: [DONE]" whose blank line
-    /// never came (some upstreams and recordings end that way). Nothing else left over counts: a cut
-    /// event may be a cut JSON chunk.
+    /// At the end of a stream, the last event even though its closing blank line never came (some
+    /// upstreams end with "data: [DONE]" and close). Callers decide whether such an event counts.
     /// </summary>
-    public static bool IsUnterminatedDone(ReadOnlySequence<byte> rest)
+    public bool TryReadFinalEvent(ReadOnlySequence<byte> rest, out SseEvent sseEvent)
     {
-        if (rest.Length is 0 or > 64)
+        sseEvent = default;
+        if (rest.IsEmpty || rest.Length > 64 * 1024)
         {
             return false;
         }
 
-        Span<byte> bytes = stackalloc byte[(int)rest.Length];
-        rest.CopyTo(bytes);
-        var line = ((ReadOnlySpan<byte>)bytes).Trim("\r\n"u8);
-        return line.SequenceEqual("data: [DONE]"u8) || line.SequenceEqual("data:[DONE]"u8);
+        var terminated = new byte[rest.Length + 2];
+        rest.CopyTo(terminated);
+        terminated[^2] = (byte)'\n';
+        terminated[^1] = (byte)'\n';
+        var sequence = new ReadOnlySequence<byte>(terminated);
+        return TryReadEvent(ref sequence, out sseEvent);
     }
 
     private void Append(ReadOnlySequence<byte> value)

@@ -1,25 +1,28 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
-using ServerlessGateway.Accounting;
+using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Providers.Streaming;
 
 /// <summary>
-/// Relays an OpenAI-format SSE stream chunk by chunk as it arrives: each event's bytes are copied
-/// into the response without re-serialisation; only a chunk that carries usage is parsed.
-/// Everything the upstream sent in one read is flushed together, so nothing waits for later chunks.
+/// Relays an upstream SSE stream event by event as it arrives, through a mapper (pass-through for
+/// OpenAI-format upstreams, a translator for others) into the caller's sink. Everything the upstream
+/// sent in one read is flushed together, so nothing waits for later events. It owns what every stream
+/// needs: waiting for the first event before committing, keep-alives during silences, the idle
+/// time-out, and an in-band error (never a clean end) when the upstream breaks off.
 /// </summary>
-public sealed class OpenAIStreamRelay : UpstreamResponse
+public sealed class SseStreamRelay : UpstreamResponse
 {
     private readonly HttpResponseMessage upstream;
     private readonly PipeReader reader;
     private readonly SseParser parser = new();
-    private readonly OpenAIStreamRelayOptions options;
+    private readonly IStreamEventMapper mapper;
+    private readonly SseStreamRelayOptions options;
 
-    private OpenAIStreamRelay(HttpResponseMessage upstream, Stream body, OpenAIStreamRelayOptions options)
+    private SseStreamRelay(HttpResponseMessage upstream, Stream body, IStreamEventMapper mapper, SseStreamRelayOptions options)
     {
         this.upstream = upstream;
+        this.mapper = mapper;
         this.options = options;
         reader = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
     }
@@ -28,11 +31,11 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
     /// Opens the relay and waits for the first complete event, so that an upstream which fails before
     /// sending anything is still a failure the pipeline can fail over from.
     /// </summary>
-    public static async Task<(OpenAIStreamRelay? Relay, string? Failure)> OpenAsync(
-        HttpResponseMessage upstream, OpenAIStreamRelayOptions options, CancellationToken cancellationToken)
+    public static async Task<(SseStreamRelay? Relay, string? Failure)> OpenAsync(
+        HttpResponseMessage upstream, IStreamEventMapper mapper, SseStreamRelayOptions options, CancellationToken cancellationToken)
     {
         var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
-        var relay = new OpenAIStreamRelay(upstream, body, options);
+        var relay = new SseStreamRelay(upstream, body, mapper, options);
         var failure = await relay.WaitForFirstEventAsync(cancellationToken);
         if (failure is null)
         {
@@ -74,16 +77,14 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
         }
     }
 
-    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, CancellationToken cancellationToken)
+    public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
-        SseResponse.Start(response);
-        var writer = response.BodyWriter;
+        var sink = format.StartStream(response);
         var time = options.Time;
         var tick = options.KeepAlive < options.IdleTimeout ? options.KeepAlive : options.IdleTimeout;
         var lastData = time.GetTimestamp();
         Task<ReadResult>? pendingRead = null;
         Task? nextCheck = null;
-        TokenUsage? usage = null;
         while (true)
         {
             ReadResult result;
@@ -108,13 +109,13 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
                         var silence = time.GetElapsedTime(lastData);
                         if (silence >= options.IdleTimeout)
                         {
-                            return await FailAsync(response, usage, $"sent nothing for {options.IdleTimeout.TotalSeconds:0.#} s", cancellationToken);
+                            return await FailAsync(sink, $"sent nothing for {options.IdleTimeout.TotalSeconds:0.#} s", cancellationToken);
                         }
 
                         if (silence >= options.KeepAlive)
                         {
-                            SseWriter.WriteKeepAlive(writer);
-                            await writer.FlushAsync(cancellationToken);
+                            sink.KeepAlive();
+                            await sink.FlushAsync(cancellationToken);
                         }
 
                         continue;
@@ -126,7 +127,7 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                return await FailAsync(response, usage, "broke off (" + ex.Message + ")", cancellationToken);
+                return await FailAsync(sink, "broke off (" + ex.Message + ")", cancellationToken);
             }
 
             lastData = time.GetTimestamp();
@@ -134,65 +135,32 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
             var done = false;
             while (!done && parser.TryReadEvent(ref buffer, out var sseEvent))
             {
-                done = sseEvent.IsDone;
-                if (!done)
-                {
-                    Relay(writer, sseEvent, ref usage);
-                }
+                done = mapper.Map(sseEvent, sink);
             }
 
-            done |= result.IsCompleted && SseParser.IsUnterminatedDone(buffer);
+            // A last event whose closing blank line never came still counts if it is the end marker.
+            done |= result.IsCompleted && parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last);
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (done)
             {
-                SseWriter.WriteDone(writer);
-                await writer.FlushAsync(cancellationToken);
-                return new RelayOutcome(usage, Completed: true);
+                sink.Done();
+                await sink.FlushAsync(cancellationToken);
+                return new RelayOutcome(mapper.Usage, Completed: true);
             }
 
-            await writer.FlushAsync(cancellationToken);
+            await sink.FlushAsync(cancellationToken);
             if (result.IsCompleted)
             {
-                return await FailAsync(response, usage, "ended the stream without [DONE]", cancellationToken);
+                return await FailAsync(sink, "ended the stream before its end marker", cancellationToken);
             }
         }
     }
 
-    private void Relay(PipeWriter writer, SseEvent sseEvent, ref TokenUsage? usage)
+    private async Task<RelayOutcome> FailAsync(IChunkSink sink, string why, CancellationToken cancellationToken)
     {
-        var data = sseEvent.Data;
-        if (options.Normalizer is { } normalizer)
-        {
-            if (normalizer.Normalize(data) is not { } normalized)
-            {
-                return;
-            }
-
-            data = normalized;
-        }
-
-        if (data.IsSingleSegment ? OpenAIUsageReader.MayCarryUsage(data.FirstSpan) : OpenAIUsageReader.MayCarryUsage(data.ToArray()))
-        {
-            if (OpenAIUsageReader.TryRead(data, out var found, out var choicesEmpty))
-            {
-                usage = found;
-
-                // The gateway asked for this usage-only chunk for its own accounting; a caller that did
-                // not ask for it does not get it.
-                if (choicesEmpty && !options.CallerWantsUsage)
-                {
-                    return;
-                }
-            }
-        }
-
-        SseWriter.WriteData(writer, data);
-    }
-
-    private async Task<RelayOutcome> FailAsync(HttpResponse response, TokenUsage? usage, string why, CancellationToken cancellationToken)
-    {
-        await SseResponse.WriteErrorAsync(response, SseResponse.StreamCut(options.DeploymentName, why), cancellationToken);
-        return new RelayOutcome(usage, Completed: false, why);
+        sink.Error(SseResponse.StreamCut(options.DeploymentName, why));
+        await sink.FlushAsync(cancellationToken);
+        return new RelayOutcome(mapper.Usage, Completed: false, why);
     }
 
     public override void Dispose()
@@ -203,6 +171,8 @@ public sealed class OpenAIStreamRelay : UpstreamResponse
     }
 }
 
-/// <param name="Normalizer">Fixes chunks of upstreams that are not valid OpenAI chunks as sent (Azure); null relays every chunk as it came.</param>
-public sealed record OpenAIStreamRelayOptions(
-    string DeploymentName, bool CallerWantsUsage, TimeSpan IdleTimeout, TimeSpan KeepAlive, TimeProvider Time, IStreamChunkNormalizer? Normalizer = null);
+/// <param name="DeploymentName">Named in the error a broken stream ends with.</param>
+/// <param name="IdleTimeout">Silence after which the upstream is given up on.</param>
+/// <param name="KeepAlive">Silence after which the caller gets a keep-alive.</param>
+/// <param name="Time">The clock.</param>
+public sealed record SseStreamRelayOptions(string DeploymentName, TimeSpan IdleTimeout, TimeSpan KeepAlive, TimeProvider Time);
