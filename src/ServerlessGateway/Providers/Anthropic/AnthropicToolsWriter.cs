@@ -97,7 +97,7 @@ internal static class AnthropicToolsWriter
                 : throw AnthropicRequestException.Invalid("response_format.json_schema", "response_format of type json_schema needs a json_schema object.");
             if (jsonSchema.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
             {
-                description += $" The answer is a '{name.GetString()}'.";
+                description += $" Answer format: {name.GetString()}.";
             }
 
             if (jsonSchema.TryGetProperty("description", out var about) && about.ValueKind == JsonValueKind.String)
