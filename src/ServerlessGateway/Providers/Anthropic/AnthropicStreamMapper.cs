@@ -26,6 +26,9 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
     /// <summary>Block indexes of answer-tool calls, whose input is streamed as content.</summary>
     private readonly HashSet<int> answers = [];
 
+    /// <summary>Tool blocks (the caller's and the answer's) that have sent some input so far.</summary>
+    private readonly HashSet<int> withInput = [];
+
     private AnthropicUsage? usage;
     private bool finished;
     private bool failed;
@@ -61,6 +64,9 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
             case "content_block_delta" when read.Delta is { } delta:
                 MapDelta(sink, read.Index ?? -1, delta);
                 break;
+            case "content_block_stop":
+                StopBlock(sink, read.Index ?? -1);
+                break;
             case "message_delta":
                 usage = usage?.With(read.Usage) ?? read.Usage;
                 Finish(sink, read.Delta?.StopReason);
@@ -94,6 +100,7 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
                 answers.Add(index);
                 if (GivenInput(block) is { } answer)
                 {
+                    withInput.Add(index);
                     chunks.Content(sink, answer);
                 }
 
@@ -104,6 +111,7 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
                 chunks.ToolCallStart(sink, call, block.Id ?? "", block.Name ?? "");
                 if (GivenInput(block) is { } arguments)
                 {
+                    withInput.Add(index);
                     chunks.ToolArguments(sink, call, arguments);
                 }
 
@@ -122,6 +130,7 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
                 chunks.Reasoning(sink, delta.Thinking);
                 break;
             case "input_json_delta" when !string.IsNullOrEmpty(delta.PartialJson):
+                withInput.Add(index);
                 if (answers.Contains(index))
                 {
                     chunks.Content(sink, delta.PartialJson);
@@ -132,6 +141,27 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A tool called without arguments streams no input at all (only an empty fragment): OpenAI sends
+    /// "{}" then, and clients parse the arguments as JSON, so the call ends with "{}" rather than "".
+    /// </summary>
+    private void StopBlock(IChunkSink sink, int index)
+    {
+        if (withInput.Contains(index))
+        {
+            return;
+        }
+
+        if (answers.Contains(index))
+        {
+            chunks.Content(sink, "{}");
+        }
+        else if (toolCalls.TryGetValue(index, out var call))
+        {
+            chunks.ToolArguments(sink, call, "{}");
         }
     }
 
