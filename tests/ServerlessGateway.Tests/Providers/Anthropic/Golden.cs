@@ -10,10 +10,12 @@ internal static class Golden
     public static string Folder(string kind) => Path.Combine(RepositoryPaths.Root, "tests", "ServerlessGateway.Tests", "Providers", "Anthropic", "Golden", kind);
 
     public static IEnumerable<TheoryDataRow<string>> Cases(string kind, string extension) =>
+        Names(kind, extension).Select(name => new TheoryDataRow<string>(name));
+
+    public static IEnumerable<string> Names(string kind, string extension) =>
         Directory.EnumerateFiles(Folder(kind), "*" + extension)
             .Select(f => Path.GetFileName(f)[..^extension.Length])
-            .Order(StringComparer.Ordinal)
-            .Select(name => new TheoryDataRow<string>(name));
+            .Order(StringComparer.Ordinal);
 
     public static string Read(string kind, string file) => File.ReadAllText(Path.Combine(Folder(kind), file));
 
