@@ -60,8 +60,7 @@ public sealed class AnthropicAdapter(IHttpClientFactory clients, TimeProvider ti
     protected override IStreamEventMapper CreateStreamMapper(UpstreamCall call)
     {
         var request = (ChatRequest)call.Request;
-        var jsonAnswer = AnthropicJsonAnswer.Requested(request.Body.Span) != AnthropicJsonAnswer.Kind.None;
-        return new AnthropicStreamMapper(call.Deployment.Name, call.Deployment.UpstreamModel, request.CallerWantsStreamUsage, jsonAnswer, Now());
+        return new AnthropicStreamMapper(call.Deployment.Name, call.Deployment.UpstreamModel, request.CallerWantsStreamUsage, AnthropicJsonAnswer.Requested(request.Body.Span), Now());
     }
 
     protected override UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, Deployment deployment) =>
@@ -72,10 +71,9 @@ public sealed class AnthropicAdapter(IHttpClientFactory clients, TimeProvider ti
         using (body)
         {
             var request = (ChatRequest)call.Request;
-            var jsonAnswer = AnthropicJsonAnswer.Requested(request.Body.Span) != AnthropicJsonAnswer.Kind.None;
             try
             {
-                var answer = AnthropicAnswerTranslator.Translate(body.Span, jsonAnswer, Now(), call.Deployment.UpstreamModel);
+                var answer = AnthropicAnswerTranslator.Translate(body.Span, AnthropicJsonAnswer.Requested(request.Body.Span), Now(), call.Deployment.UpstreamModel);
                 return new BufferedUpstreamResponse(status, PooledBody.FromBytes(answer.Json), answer.Usage);
             }
             catch (JsonException ex)

@@ -8,15 +8,15 @@ namespace ServerlessGateway.Providers.Anthropic;
 /// <summary>
 /// A complete Anthropic message as an OpenAI chat.completion: text blocks joined into
 /// message.content; tool_use blocks as tool_calls with their input as the arguments string (the JSON
-/// exactly as Anthropic sent it); the answer tool's input as the content when a JSON answer was asked
-/// for; thinking as message.reasoning_content; stop_reason as finish_reason; usage normalised.
+/// exactly as Anthropic sent it); the answer tool's input (unwrapped when it was wrapped) as the
+/// content when a JSON answer was asked for; thinking as message.reasoning_content; stop_reason as finish_reason; usage normalised.
 /// </summary>
 public static class AnthropicAnswerTranslator
 {
     public readonly record struct Translated(byte[] Json, TokenUsage? Usage);
 
     /// <summary>Throws <see cref="JsonException"/> when the body is not an Anthropic message.</summary>
-    public static Translated Translate(ReadOnlySpan<byte> body, bool jsonAnswer, long created, string fallbackModel)
+    public static Translated Translate(ReadOnlySpan<byte> body, AnthropicJsonAnswer.Kind answerKind, long created, string fallbackModel)
     {
         var message = JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.AnthropicMessage)
             ?? throw new JsonException("the answer is null");
@@ -34,8 +34,11 @@ public static class AnthropicAnswerTranslator
                 case "thinking":
                     reasoning.Append(block.Thinking);
                     break;
-                case "tool_use" when jsonAnswer && block.Name == AnthropicJsonAnswer.ToolName:
-                    answer = InputJson(block);
+                case "tool_use" when answerKind != AnthropicJsonAnswer.Kind.None && block.Name == AnthropicJsonAnswer.ToolName:
+                    answer = answerKind == AnthropicJsonAnswer.Kind.WrappedJsonSchema
+                        && block.Input is { ValueKind: JsonValueKind.Object } input && input.TryGetProperty(AnthropicJsonAnswer.WrappedProperty, out var value)
+                        ? value.GetRawText()
+                        : InputJson(block);
                     break;
                 case "tool_use":
                     toolCalls.Add(block);

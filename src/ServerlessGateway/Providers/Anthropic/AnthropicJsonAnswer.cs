@@ -7,19 +7,26 @@ namespace ServerlessGateway.Providers.Anthropic;
 /// on recent models, so the gateway uses the way every Claude model supports: one extra tool whose
 /// input schema is the caller's schema, which the model is made to call; its input is the answer and
 /// goes back to the caller as the message content (streamed as content deltas too), never as a tool
-/// call. json_object gets the same tool with a schema that accepts any object. The tool has a fixed
-/// name, refused for the caller's own tools when response_format is set, and is recognised in the
-/// answer only when the request asked for a JSON answer.
+/// call. A tool's input is always an object, so a schema whose root is not one (an array of ids, a
+/// string) is wrapped as {"value": schema} and the value unwrapped on the way back. json_object gets a
+/// schema that accepts any object. The tool has a fixed name, refused for the caller's own tools when
+/// response_format is set, and is recognised in the answer only when the request asked for JSON.
 /// </summary>
 public static class AnthropicJsonAnswer
 {
     public const string ToolName = "json_response";
+
+    /// <summary>The property that holds a wrapped answer.</summary>
+    public const string WrappedProperty = "value";
 
     public enum Kind
     {
         None,
         JsonObject,
         JsonSchema,
+
+        /// <summary>json_schema whose root is not an object: the tool's input is {"value": answer}.</summary>
+        WrappedJsonSchema,
     }
 
     /// <summary>
@@ -41,32 +48,86 @@ public static class AnthropicJsonAnswer
             reader.Read();
             if (isFormat)
             {
-                kind = Kind.None; // a repeated key counts by its last value, as JsonElement.GetProperty reads it
+                kind = reader.TokenType == JsonTokenType.StartObject ? ReadFormat(ref reader) : Kind.None; // a repeated key counts by its last value, as JsonElement reads it
             }
 
-            if (!isFormat || reader.TokenType != JsonTokenType.StartObject)
+            if (!isFormat || reader.TokenType != JsonTokenType.EndObject)
+            {
+                reader.Skip();
+            }
+        }
+
+        return kind;
+    }
+
+    /// <summary>Whether a JSON schema describes an object (the only root a tool input can have).</summary>
+    public static bool IsObjectSchema(JsonElement schema) =>
+        schema.TryGetProperty("type", out var type) ? type.ValueKind == JsonValueKind.String && type.ValueEquals("object") : schema.TryGetProperty("properties", out _);
+
+    /// <summary>Reads a response_format object, leaving the reader on its end.</summary>
+    private static Kind ReadFormat(ref Utf8JsonReader reader)
+    {
+        string? type = null;
+        var objectRoot = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isType = reader.ValueTextEquals("type"u8);
+            var isSchema = reader.ValueTextEquals("json_schema"u8);
+            reader.Read();
+            if (isType && reader.TokenType == JsonTokenType.String)
+            {
+                type = reader.GetString();
+            }
+            else if (isSchema && reader.TokenType == JsonTokenType.StartObject)
+            {
+                objectRoot = ReadJsonSchema(ref reader);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return type switch
+        {
+            "json_object" => Kind.JsonObject,
+            "json_schema" => objectRoot ? Kind.JsonSchema : Kind.WrappedJsonSchema,
+            _ => Kind.None,
+        };
+    }
+
+    /// <summary>Reads json_schema and tells whether its schema's root is an object (as <see cref="IsObjectSchema"/> decides).</summary>
+    private static bool ReadJsonSchema(ref Utf8JsonReader reader)
+    {
+        var objectRoot = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isSchema = reader.ValueTextEquals("schema"u8);
+            reader.Read();
+            if (!isSchema || reader.TokenType != JsonTokenType.StartObject)
             {
                 reader.Skip();
                 continue;
             }
 
+            bool? typedObject = null;
+            var hasProperties = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
                 var isType = reader.ValueTextEquals("type"u8);
+                hasProperties |= reader.ValueTextEquals("properties"u8);
                 reader.Read();
-                if (isType && reader.TokenType == JsonTokenType.String)
+                if (isType)
                 {
-                    kind = reader.ValueTextEquals("json_schema"u8) ? Kind.JsonSchema
-                        : reader.ValueTextEquals("json_object"u8) ? Kind.JsonObject
-                        : Kind.None;
+                    typedObject = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("object"u8);
                 }
-                else
-                {
-                    reader.Skip();
-                }
+
+                reader.Skip();
             }
+
+            objectRoot = typedObject ?? hasProperties;
         }
 
-        return kind;
+        return objectRoot;
     }
 }

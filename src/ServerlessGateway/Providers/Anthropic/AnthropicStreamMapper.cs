@@ -8,7 +8,8 @@ namespace ServerlessGateway.Providers.Anthropic;
 
 /// <summary>
 /// Anthropic's stream events as OpenAI chunks, each as it arrives: message_start → the role chunk;
-/// text deltas → content; a tool_use block → a tool call (id, name) with OpenAI's tool-call index
+/// text deltas → content; the answer tool's input → content (see <see cref="AnthropicJsonAnswer"/>);
+/// a tool_use block → a tool call (id, name) with OpenAI's tool-call index
 /// (Anthropic numbers all blocks, OpenAI only the tool calls), its input_json_delta fragments →
 /// argument deltas at that index; thinking deltas → reasoning_content (signatures are dropped: an
 /// OpenAI client cannot send them back); message_delta → the finish_reason chunk, then the usage chunk
@@ -16,7 +17,7 @@ namespace ServerlessGateway.Providers.Anthropic;
 /// event becomes the in-band error, after which nothing more is written and the end is never reported,
 /// so a stream that fails or is cut off never ends clean. Usage is always counted.
 /// </summary>
-public sealed class AnthropicStreamMapper(string deployment, string model, bool callerWantsUsage, bool jsonAnswer, long created) : IStreamEventMapper
+public sealed class AnthropicStreamMapper(string deployment, string model, bool callerWantsUsage, AnthropicJsonAnswer.Kind answerKind, long created) : IStreamEventMapper
 {
     private readonly OpenAIChunkWriter chunks = new(created) { Model = model };
 
@@ -25,6 +26,9 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
 
     /// <summary>Block indexes of answer-tool calls, whose input is streamed as content.</summary>
     private readonly HashSet<int> answers = [];
+
+    /// <summary>Wrapped answers being unwrapped, by block index.</summary>
+    private readonly Dictionary<int, WrappedAnswerReader> unwrapping = [];
 
     /// <summary>Tool blocks (the caller's and the answer's) that have sent some input so far.</summary>
     private readonly HashSet<int> withInput = [];
@@ -96,12 +100,16 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
             case "thinking" when !string.IsNullOrEmpty(block.Thinking):
                 chunks.Reasoning(sink, block.Thinking);
                 break;
-            case "tool_use" when jsonAnswer && block.Name == AnthropicJsonAnswer.ToolName:
+            case "tool_use" when answerKind != AnthropicJsonAnswer.Kind.None && block.Name == AnthropicJsonAnswer.ToolName:
                 answers.Add(index);
+                if (answerKind == AnthropicJsonAnswer.Kind.WrappedJsonSchema)
+                {
+                    unwrapping[index] = new WrappedAnswerReader();
+                }
+
                 if (GivenInput(block) is { } answer)
                 {
-                    withInput.Add(index);
-                    chunks.Content(sink, answer);
+                    AnswerContent(sink, index, answer);
                 }
 
                 break;
@@ -130,13 +138,13 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
                 chunks.Reasoning(sink, delta.Thinking);
                 break;
             case "input_json_delta" when !string.IsNullOrEmpty(delta.PartialJson):
-                withInput.Add(index);
                 if (answers.Contains(index))
                 {
-                    chunks.Content(sink, delta.PartialJson);
+                    AnswerContent(sink, index, delta.PartialJson);
                 }
                 else if (toolCalls.TryGetValue(index, out var call))
                 {
+                    withInput.Add(index);
                     chunks.ToolArguments(sink, call, delta.PartialJson);
                 }
 
@@ -150,6 +158,16 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
     /// </summary>
     private void StopBlock(IChunkSink sink, int index)
     {
+        if (unwrapping.Remove(index, out var wrapped))
+        {
+            if (wrapped.Finish() is { Length: > 0 } rest)
+            {
+                chunks.Content(sink, rest);
+            }
+
+            return;
+        }
+
         if (withInput.Contains(index))
         {
             return;
@@ -162,6 +180,17 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
         else if (toolCalls.TryGetValue(index, out var call))
         {
             chunks.ToolArguments(sink, call, "{}");
+        }
+    }
+
+    /// <summary>Answer-tool input as content: as it comes, or through its unwrapper when wrapped.</summary>
+    private void AnswerContent(IChunkSink sink, int index, string fragment)
+    {
+        withInput.Add(index);
+        var content = unwrapping.TryGetValue(index, out var wrapped) ? wrapped.Push(fragment) : fragment;
+        if (content.Length > 0)
+        {
+            chunks.Content(sink, content);
         }
     }
 

@@ -90,7 +90,7 @@ internal static class AnthropicToolsWriter
     {
         var description = "Give your final answer by calling this tool: its input is the answer, in the required JSON format.";
         JsonElement? schema = null;
-        if (answer == AnthropicJsonAnswer.Kind.JsonSchema)
+        if (answer is AnthropicJsonAnswer.Kind.JsonSchema or AnthropicJsonAnswer.Kind.WrappedJsonSchema)
         {
             var format = root.GetProperty("response_format");
             var jsonSchema = format.TryGetProperty("json_schema", out var js) && js.ValueKind == JsonValueKind.Object ? js
@@ -105,22 +105,23 @@ internal static class AnthropicToolsWriter
                 description += " " + about.GetString();
             }
 
-            if (jsonSchema.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.Object)
-            {
-                if (s.TryGetProperty("type", out var rootType) && !(rootType.ValueKind == JsonValueKind.String && rootType.ValueEquals("object")))
-                {
-                    throw AnthropicRequestException.Unsupported("response_format.json_schema.schema", "The schema's root must be an object: Anthropic models give a JSON answer as a tool's input, which is always an object.");
-                }
+            schema = jsonSchema.TryGetProperty("schema", out var s) && s.ValueKind == JsonValueKind.Object ? s : null;
+        }
 
-                schema = s;
-            }
+        if (answer == AnthropicJsonAnswer.Kind.WrappedJsonSchema)
+        {
+            description += $" Put the answer in '{AnthropicJsonAnswer.WrappedProperty}'.";
         }
 
         writer.WriteStartObject();
         writer.WriteString("name", AnthropicJsonAnswer.ToolName);
         writer.WriteString("description", description);
         writer.WritePropertyName("input_schema");
-        if (schema is { } given)
+        if (answer == AnthropicJsonAnswer.Kind.WrappedJsonSchema)
+        {
+            WriteWrapped(writer, schema);
+        }
+        else if (schema is { } given)
         {
             given.WriteTo(writer);
         }
@@ -129,6 +130,41 @@ internal static class AnthropicToolsWriter
             writer.WriteStartObject();
             writer.WriteString("type", "object");
             writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
+    /// {"type":"object","properties":{"value": schema},"required":["value"]}. The schema's $defs (and
+    /// older definitions) move up to the new root, where its "#/$defs/…" references point.
+    /// </summary>
+    private static void WriteWrapped(Utf8JsonWriter writer, JsonElement? schema)
+    {
+        var properties = schema?.EnumerateObject().ToList() ?? [];
+        writer.WriteStartObject();
+        writer.WriteString("type", "object");
+        writer.WriteStartObject("properties");
+        writer.WriteStartObject(AnthropicJsonAnswer.WrappedProperty);
+        foreach (var property in properties)
+        {
+            if (property.Name is not ("$defs" or "definitions"))
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.WriteStartArray("required");
+        writer.WriteStringValue(AnthropicJsonAnswer.WrappedProperty);
+        writer.WriteEndArray();
+        foreach (var property in properties)
+        {
+            if (property.Name is "$defs" or "definitions")
+            {
+                property.WriteTo(writer);
+            }
         }
 
         writer.WriteEndObject();

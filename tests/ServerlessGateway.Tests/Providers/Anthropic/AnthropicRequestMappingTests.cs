@@ -32,7 +32,6 @@ public sealed class AnthropicRequestMappingTests
     [InlineData("""{"audio":{"voice":"alloy","format":"mp3"}}""", "audio", "unsupported_by_provider")]
     [InlineData("""{"functions":[{"name":"f"}]}""", "functions", "unsupported_by_provider")]
     [InlineData("""{"tools":[{"type":"custom","custom":{"name":"grammar"}}]}""", "tools[0].type", "unsupported_by_provider")]
-    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"name":"ids","schema":{"type":"array","items":{"type":"integer"}}}}}""", "response_format.json_schema.schema", "unsupported_by_provider")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}""", "messages[0].content[0].type", "unsupported_by_provider")]
     [InlineData("""{"messages":[{"role":"user","content":[{"type":"file","file":{"file_id":"file-abc"}}]}]}""", "messages[0].content[0].file", "unsupported_by_provider")]
     [InlineData("""{"messages":[{"role":"system","content":[{"type":"image_url","image_url":{"url":"https://x/y.png"}}]},{"role":"user","content":"hi"}]}""", "messages[0].content[0].type", "unsupported_by_provider")]
@@ -78,12 +77,17 @@ public sealed class AnthropicRequestMappingTests
     }
 
     [Theory]
-    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{}}}}""", AnthropicJsonAnswer.Kind.JsonSchema)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{"type":"object"}}}}""", AnthropicJsonAnswer.Kind.JsonSchema)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{}}}}""", AnthropicJsonAnswer.Kind.WrappedJsonSchema)]
     [InlineData("""{"response_format":{"json_schema":{},"type":"json_object"}}""", AnthropicJsonAnswer.Kind.JsonObject)]
     [InlineData("""{"response_format":{"type":"text"}}""", AnthropicJsonAnswer.Kind.None)]
     [InlineData("""{"response_format":null}""", AnthropicJsonAnswer.Kind.None)]
     [InlineData("""{"response_format":{"type":"json_object"},"response_format":{"type":"text"}}""", AnthropicJsonAnswer.Kind.None)]
     [InlineData("""{"metadata":{"response_format":{"type":"json_object"}}}""", AnthropicJsonAnswer.Kind.None)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"name":"ids","schema":{"type":"array","items":{"type":"integer"}}}}}""", AnthropicJsonAnswer.Kind.WrappedJsonSchema)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{"properties":{"a":{}}}}}}""", AnthropicJsonAnswer.Kind.JsonSchema)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{"anyOf":[{"type":"object"},{"type":"string"}]}}}}""", AnthropicJsonAnswer.Kind.WrappedJsonSchema)]
+    [InlineData("""{"response_format":{"type":"json_schema","json_schema":{"schema":{"type":["object","null"]}}}}""", AnthropicJsonAnswer.Kind.WrappedJsonSchema)]
     public void The_JSON_answer_is_read_from_the_top_level_response_format_only(string body, AnthropicJsonAnswer.Kind expected)
     {
         Assert.Equal(expected, AnthropicJsonAnswer.Requested(System.Text.Encoding.UTF8.GetBytes(body)));

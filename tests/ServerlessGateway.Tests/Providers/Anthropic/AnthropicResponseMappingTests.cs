@@ -8,7 +8,8 @@ namespace ServerlessGateway.Tests.Providers.Anthropic;
 
 /// <summary>
 /// Anthropic messages → OpenAI chat completions. Each golden file in Golden/answers holds an Anthropic
-/// answer, the OpenAI answer it must become (created fixed at 1731000000), and the normalised usage.
+/// answer, the OpenAI answer it must become (created fixed at 1731000000), the normalised usage, and
+/// the JSON answer the request asked for (an <see cref="AnthropicJsonAnswer.Kind"/>), if any.
 /// </summary>
 public sealed class AnthropicResponseMappingTests
 {
@@ -22,10 +23,10 @@ public sealed class AnthropicResponseMappingTests
     public void Anthropic_answer_becomes_the_golden_OpenAI_answer(string name)
     {
         var golden = JsonNode.Parse(Golden.Read("answers", name + ".json"))!;
-        var jsonAnswer = golden["json_answer"]?.GetValue<bool>() == true;
+        var answerKind = Enum.Parse<AnthropicJsonAnswer.Kind>(golden["json_answer"]?.GetValue<string>() ?? "None");
         var body = Encoding.UTF8.GetBytes(golden["anthropic"]!.ToJsonString());
 
-        var translated = AnthropicAnswerTranslator.Translate(body, jsonAnswer, Created, DeploymentModel);
+        var translated = AnthropicAnswerTranslator.Translate(body, answerKind, Created, DeploymentModel);
 
         Golden.AssertJsonEqual(golden["openai"], JsonNode.Parse(translated.Json), name);
         var expected = golden["token_usage"] is { } usage
@@ -39,7 +40,7 @@ public sealed class AnthropicResponseMappingTests
     {
         var body = Encoding.UTF8.GetBytes(JsonNode.Parse(Golden.Read("answers", "text-with-cache-usage.json"))!["anthropic"]!.ToJsonString());
 
-        var translated = AnthropicAnswerTranslator.Translate(body, jsonAnswer: false, Created, DeploymentModel);
+        var translated = AnthropicAnswerTranslator.Translate(body, AnthropicJsonAnswer.Kind.None, Created, DeploymentModel);
 
         Assert.True(OpenAIUsageReader.TryRead(new System.Buffers.ReadOnlySequence<byte>(translated.Json), out var read, out _));
         Assert.Equal(translated.Usage, read);
@@ -51,6 +52,6 @@ public sealed class AnthropicResponseMappingTests
     [InlineData("""{"content":"text instead of blocks"}""")]
     public void A_body_that_is_not_an_Anthropic_message_is_an_error(string body)
     {
-        Assert.ThrowsAny<JsonException>(() => AnthropicAnswerTranslator.Translate(Encoding.UTF8.GetBytes(body), false, Created, DeploymentModel));
+        Assert.ThrowsAny<JsonException>(() => AnthropicAnswerTranslator.Translate(Encoding.UTF8.GetBytes(body), AnthropicJsonAnswer.Kind.None, Created, DeploymentModel));
     }
 }

@@ -25,7 +25,10 @@ public sealed class AnthropicStreamMappingTests
     public void Anthropic_stream_becomes_the_golden_OpenAI_chunks(string name)
     {
         var (options, anthropic, expected) = ReadCase(Golden.Read("streams", name + ".txt"));
-        var mapper = new AnthropicStreamMapper(Deployment, "claude-sonnet-4-20250514", options.Contains("include_usage"), options.Contains("json_answer"), AnthropicResponseMappingTests.Created);
+        var answerKind = options.Contains("wrapped_json_answer") ? AnthropicJsonAnswer.Kind.WrappedJsonSchema
+            : options.Contains("json_answer") ? AnthropicJsonAnswer.Kind.JsonSchema
+            : AnthropicJsonAnswer.Kind.None;
+        var mapper = new AnthropicStreamMapper(Deployment, "claude-sonnet-4-20250514", options.Contains("include_usage"), answerKind, AnthropicResponseMappingTests.Created);
 
         var actual = Run(mapper, anthropic);
 
@@ -52,7 +55,7 @@ public sealed class AnthropicStreamMappingTests
     public void Usage_is_counted_whether_or_not_the_caller_asked_for_it()
     {
         var (_, anthropic, _) = ReadCase(Golden.Read("streams", "text-without-usage.txt"));
-        var mapper = new AnthropicStreamMapper(Deployment, "m", callerWantsUsage: false, jsonAnswer: false, 0);
+        var mapper = new AnthropicStreamMapper(Deployment, "m", callerWantsUsage: false, AnthropicJsonAnswer.Kind.None, 0);
 
         Run(mapper, anthropic);
 
@@ -62,7 +65,7 @@ public sealed class AnthropicStreamMappingTests
     [Fact]
     public void After_an_error_event_the_end_marker_no_longer_counts()
     {
-        var mapper = new AnthropicStreamMapper(Deployment, "m", false, false, 0);
+        var mapper = new AnthropicStreamMapper(Deployment, "m", false, AnthropicJsonAnswer.Kind.None, 0);
         var sink = new RecordingSink();
         mapper.Map(Event("""{"type":"error","error":{"type":"api_error","message":"Internal server error"}}"""), sink);
 
@@ -70,6 +73,26 @@ public sealed class AnthropicStreamMappingTests
         Assert.False(mapper.IsEnd(Event("""{"type":"message_stop"}""")));
         Assert.Single(sink.Events);
         Assert.Contains("Internal server error", sink.Events[0], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""[12345, 67890]""")]
+    [InlineData("""{"a": {"b": [1, {"c": "}"}]}, "d": " } "}""")]
+    [InlineData("\"a string with } and spaces \"")]
+    [InlineData("42")]
+    [InlineData("null")]
+    public void A_wrapped_answer_is_unwrapped_however_its_input_is_split(string value)
+    {
+        var input = "{\"value\": " + value + "}";
+        for (var first = 0; first <= input.Length; first++)
+        {
+            for (var second = first; second <= input.Length; second += 3)
+            {
+                var unwrapper = new WrappedAnswerReader();
+                var output = unwrapper.Push(input[..first]) + unwrapper.Push(input[first..second]) + unwrapper.Push(input[second..]) + unwrapper.Finish();
+                Assert.Equal(value, output);
+            }
+        }
     }
 
     /// <summary>Feeds the stream through SseParser and the mapper the way SseStreamRelay does, recording what the sink got.</summary>
