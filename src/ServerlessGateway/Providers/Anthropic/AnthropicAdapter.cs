@@ -1,0 +1,87 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using ServerlessGateway.Configuration;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers.Http;
+using ServerlessGateway.Providers.Streaming;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Providers.Anthropic;
+
+/// <summary>
+/// Anthropic's Messages API behind the OpenAI API: POST {BaseUrl}/messages with x-api-key and
+/// anthropic-version. The request is translated (<see cref="AnthropicRequestWriter"/>), and the answer,
+/// stream events and errors are translated back (<see cref="AnthropicAnswerTranslator"/>,
+/// <see cref="AnthropicStreamMapper"/>, <see cref="AnthropicErrors"/>); connections, time-outs,
+/// failover and the stream relay are the HTTP adapter's.
+/// </summary>
+public sealed class AnthropicAdapter(IHttpClientFactory clients, TimeProvider time) : HttpProviderAdapter(clients, time), IProviderAdapter
+{
+    /// <summary>The API version the translation is written against.</summary>
+    public const string ApiVersion = "2023-06-01";
+
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly TimeProvider clock = time;
+
+    public override string ProviderType => ProviderTypes.Anthropic;
+
+    // Re-implemented to refuse, as values and before anything is sent, what Anthropic cannot serve:
+    // embeddings, and requests the translation cannot express (raised from CreateContent).
+    async Task<UpstreamResult> IProviderAdapter.SendAsync(UpstreamCall call, CancellationToken cancellationToken)
+    {
+        if (call.Request is not ChatRequest)
+        {
+            var error = GatewayError.InvalidRequest($"The deployment '{call.Deployment.Name}' is an Anthropic model, which serves chat completions only.", "model", "unsupported_by_provider");
+            return new UpstreamFailure(error, FailureAction.TryNextDeployment, "not a chat request");
+        }
+
+        try
+        {
+            return await SendAsync(call, cancellationToken);
+        }
+        catch (AnthropicRequestException ex)
+        {
+            return new UpstreamFailure(ex.Error, ex.Action, "request not translatable");
+        }
+    }
+
+    protected override Uri? RequestUri(UpstreamCall call) => new(call.Deployment.BaseUri!.ToString().TrimEnd('/') + "/messages");
+
+    protected override HttpContent CreateContent(UpstreamCall call) =>
+        new ByteArrayContent(AnthropicRequestWriter.Write((ChatRequest)call.Request, call.Deployment.UpstreamModel)) { Headers = { ContentType = Json } };
+
+    protected override ValueTask AuthorizeAsync(HttpRequestMessage request, ProviderRuntime provider, CancellationToken cancellationToken)
+    {
+        request.Headers.TryAddWithoutValidation("x-api-key", provider.ApiKey);
+        request.Headers.TryAddWithoutValidation("anthropic-version", ApiVersion);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override IStreamEventMapper CreateStreamMapper(UpstreamCall call)
+    {
+        var request = (ChatRequest)call.Request;
+        return new AnthropicStreamMapper(call.Deployment.Name, call.Deployment.UpstreamModel, request.CallerWantsStreamUsage, AnthropicJsonAnswer.Requested(request.Body.Span), Now());
+    }
+
+    protected override UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, Deployment deployment) =>
+        AnthropicErrors.FromResponse(status, headers, body, deployment.Name);
+
+    protected override UpstreamResult ReadAnswer(int status, PooledBody body, UpstreamCall call)
+    {
+        using (body)
+        {
+            var request = (ChatRequest)call.Request;
+            try
+            {
+                var answer = AnthropicAnswerTranslator.Translate(body.Span, AnthropicJsonAnswer.Requested(request.Body.Span), Now(), call.Deployment.UpstreamModel);
+                return new BufferedUpstreamResponse(status, PooledBody.FromBytes(answer.Json), answer.Usage);
+            }
+            catch (JsonException ex)
+            {
+                return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(call.Deployment.Name, "the answer is not an Anthropic message (" + ex.Message + ")"), FailureAction.TryNextDeployment, "invalid answer");
+            }
+        }
+    }
+
+    private long Now() => clock.GetUtcNow().ToUnixTimeSeconds();
+}

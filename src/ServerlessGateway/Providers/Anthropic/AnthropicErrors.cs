@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers.Http;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Providers.Anthropic;
+
+/// <summary>
+/// Anthropic's errors ({"type":"error","error":{"type","message"},"request_id"}) as OpenAI errors:
+/// the status is kept except 529 overloaded_error, which no OpenAI client knows and becomes 503;
+/// the message is Anthropic's (with its request id, for support); the type is server_error for 5xx
+/// and Anthropic's own otherwise (invalid_request_error, authentication_error, rate_limit_error… —
+/// OpenAI clients act on the status, not the type); the code is Anthropic's error type. Failover
+/// follows the original status (FailureClassifier: 429, 529 and 5xx → next deployment; 400 and 413
+/// → back to the caller), and Retry-After is kept.
+/// </summary>
+public static class AnthropicErrors
+{
+    public const int OverloadedStatus = 529;
+
+    public static UpstreamFailure FromResponse(int status, HttpResponseHeaders headers, ReadOnlyMemory<byte> body, string deployment)
+    {
+        var read = TryRead(body.Span);
+        if (read?.Error is not { Message: { } message } detail)
+        {
+            // Not Anthropic's shape (a proxy's page, an empty body): described the generic way.
+            var generic = UpstreamErrors.FromResponse(status, headers, body, deployment);
+            return status == OverloadedStatus
+                ? new UpstreamFailure(generic.Error with { Status = StatusCodes.Status503ServiceUnavailable }, generic.Action, generic.Reason) { UpstreamBody = generic.UpstreamBody }
+                : generic;
+        }
+
+        if (read.RequestId is { Length: > 0 } requestId)
+        {
+            message += $" (Anthropic request id {requestId})";
+        }
+
+        var error = new GatewayError(CallerStatus(status), message, ErrorType(status, detail.Type), detail.Type)
+        {
+            RetryAfterSeconds = UpstreamErrors.RetryAfterSeconds(headers),
+        };
+        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({detail.Type})");
+    }
+
+    /// <summary>An "error" event in a stream that has already started: the in-band error the caller gets.</summary>
+    public static GatewayError FromStreamError(AnthropicErrorDetail? detail, string deployment)
+    {
+        var status = detail?.Type switch
+        {
+            "overloaded_error" => OverloadedStatus,
+            "rate_limit_error" => StatusCodes.Status429TooManyRequests,
+            "invalid_request_error" => StatusCodes.Status400BadRequest,
+            "request_too_large" => StatusCodes.Status413PayloadTooLarge,
+            "timeout_error" => StatusCodes.Status504GatewayTimeout,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+        var message = detail?.Message is { Length: > 0 } text
+            ? $"The upstream deployment '{deployment}' failed mid-stream: {text}; the answer above is incomplete."
+            : $"The upstream deployment '{deployment}' failed mid-stream; the answer above is incomplete.";
+        return new GatewayError(CallerStatus(status), message, ErrorType(status, detail?.Type), detail?.Type ?? "upstream_stream_error");
+    }
+
+    private static int CallerStatus(int status) => status == OverloadedStatus ? StatusCodes.Status503ServiceUnavailable : status;
+
+    private static string ErrorType(int status, string? anthropicType) =>
+        status >= 500 ? GatewayError.ServerErrorType : anthropicType ?? GatewayError.InvalidRequestType;
+
+    private static AnthropicErrorBody? TryRead(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return body.IsEmpty ? null : JsonSerializer.Deserialize(body, AnthropicJsonContext.Default.AnthropicErrorBody);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
