@@ -45,4 +45,6 @@ public sealed class OpenAICallerFormat : ICallerFormat
         SseResponse.Start(response);
         return new OpenAISseSink(response.BodyWriter);
     }
+
+    public Task WriteStreamErrorAsync(HttpResponse response, GatewayError error) => SseResponse.WriteErrorAsync(response, error, CancellationToken.None);
 }

@@ -23,5 +23,11 @@ public interface IChunkSink
     /// <summary>Nothing to say yet, but the connection must not look idle.</summary>
     void KeepAlive();
 
+    /// <summary>
+    /// An upstream event already in the caller's API (native pass-through of a <see cref="CallerApiRequest"/>),
+    /// written as it came, its event name included. <see cref="Done"/> then adds no end of its own.
+    /// </summary>
+    void Relay(in SseEvent sseEvent);
+
     ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken);
 }
