@@ -62,6 +62,7 @@ public static class AnthropicAnswerTranslator
                     writer.WriteString("type", "tool_use");
                     writer.WriteString("id", string.IsNullOrEmpty(call.Id) ? AnthropicJson.ToolUseId(messageId, calls) : call.Id);
                     writer.WriteString("name", call.Function?.Name ?? "");
+                    AnthropicJson.WriteDirectCaller(writer);
                     AnthropicJson.WriteToolInput(writer, call.Function?.ArgumentsText);
                     writer.WriteEndObject();
                     calls++;

@@ -35,6 +35,17 @@ internal static class AnthropicJson
         "toolu_" + messageId["msg_".Length..] + "_" + block.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
+    /// The "caller" of a tool_use block: the model itself ("direct"), as opposed to Anthropic's code
+    /// execution calling a tool. Current SDKs treat it as required when they validate answers.
+    /// </summary>
+    public static void WriteDirectCaller(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject("caller");
+        writer.WriteString("type", "direct");
+        writer.WriteEndObject();
+    }
+
+    /// <summary>
     /// Anthropic's usage: its input_tokens excludes cached and cache-written input, while OpenAI's
     /// prompt_tokens (and the normalised <see cref="TokenUsage.InputTokens"/>) includes them.
     /// </summary>

@@ -253,6 +253,7 @@ public sealed class AnthropicStreamSink : IChunkSink
                 json.WriteString("type", "tool_use");
                 json.WriteString("id", string.IsNullOrEmpty(call.Id) ? AnthropicJson.ToolUseId(messageId!, block) : call.Id);
                 json.WriteString("name", call.Function?.Name ?? "");
+                AnthropicJson.WriteDirectCaller(json);
                 json.WriteStartObject("input");
                 json.WriteEndObject();
                 json.WriteEndObject();
