@@ -4,7 +4,7 @@ using static ServerlessGateway.Inbound.Anthropic.AnthropicFields;
 namespace ServerlessGateway.Inbound.Anthropic;
 
 /// <summary>
-/// Anthropic messages as OpenAI messages. A user turn's tool_result blocks become "tool" messages, written
+/// Anthropic messages as OpenAI messages (system messages as system messages). A user turn's tool_result blocks become "tool" messages, written
 /// first (OpenAI wants them right after the assistant's tool calls, Anthropic wants them first in the
 /// turn), then the rest of the turn as one user message. An assistant turn's text joins into its content
 /// and its tool_use blocks become tool_calls; thinking blocks are dropped, since no OpenAI-format model
@@ -49,6 +49,11 @@ internal static class AnthropicMessagesTranslator
         {
             WriteTextMessage(writer, "user", content.GetString()!);
             return;
+        }
+
+        if (content.GetArrayLength() == 0)
+        {
+            throw Invalid(path, "all messages must have non-empty content except for the optional final assistant message");
         }
 
         // Tool results first, as tool messages; images they returned ride along with the user message.

@@ -173,6 +173,7 @@ public sealed class AnthropicRequestTranslatorTests
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"tool","content":"x"}]}""", "messages.0.role: Input should be 'user', 'assistant' or 'system'")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user"}]}""", "messages.0.content: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":5}]}""", "messages.0.content: Input should be a valid string or a list")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[]}]}""", "messages.0.content: all messages must have non-empty content")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"text":"x"}]}]}""", "messages.0.content.0.type: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages.0.content.0.text: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}]}""", "messages.0.content.0.type: The content block type 'search_result' cannot be translated")]
