@@ -4,11 +4,11 @@ using static ServerlessGateway.Inbound.Anthropic.AnthropicFields;
 namespace ServerlessGateway.Inbound.Anthropic;
 
 /// <summary>
-/// Anthropic messages as OpenAI messages (system messages as system messages). A user turn's tool_result blocks become "tool" messages, written
-/// first (OpenAI wants them right after the assistant's tool calls, Anthropic wants them first in the
-/// turn), then the rest of the turn as one user message. An assistant turn's text joins into its content
-/// and its tool_use blocks become tool_calls; thinking blocks are dropped, since no OpenAI-format model
-/// can take them back.
+/// Anthropic messages as OpenAI messages. A user turn's tool_result blocks become "tool" messages,
+/// written first (OpenAI wants them right after the assistant's tool calls, Anthropic wants them first
+/// in the turn), then the rest of the turn as one user message. An assistant turn's text joins into its
+/// content and its tool_use blocks become tool_calls; thinking blocks are dropped, since no
+/// OpenAI-format model can take them back. System messages stay system messages.
 /// </summary>
 internal static class AnthropicMessagesTranslator
 {

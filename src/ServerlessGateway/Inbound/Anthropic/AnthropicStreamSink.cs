@@ -14,11 +14,9 @@ namespace ServerlessGateway.Inbound.Anthropic;
 /// and the usage from the usage chunk) and message_stop. A failure is an error event and then nothing:
 /// no message_stop, so no client takes a cut answer for a whole one. Keep-alives are ping events.
 /// </summary>
-public sealed class AnthropicStreamSink : IChunkSink
+public sealed class AnthropicStreamSink(PipeWriter output, AnthropicAnswerContext context) : IChunkSink
 {
-    private readonly PipeWriter output;
-    private readonly AnthropicAnswerContext context;
-    private readonly ArrayBufferWriter<byte> buffer = new(512);
+    private readonly AnthropicEventWriter events = new(output);
 
     /// <summary>Anthropic block index of each OpenAI tool call index.</summary>
     private readonly Dictionary<int, int> toolBlocks = [];
@@ -26,16 +24,10 @@ public sealed class AnthropicStreamSink : IChunkSink
     private BlockKind open;
     private int openIndex = -1;
     private int nextIndex;
-    private string? messageId;
+    private string messageId = "";
     private bool started, ended, relayed, refused;
     private string? finishReason;
     private TokenUsage? usage;
-
-    public AnthropicStreamSink(PipeWriter output, AnthropicAnswerContext context)
-    {
-        this.output = output;
-        this.context = context;
-    }
 
     private enum BlockKind
     {
@@ -125,36 +117,28 @@ public sealed class AnthropicStreamSink : IChunkSink
 
         Start(null, null);
         CloseBlock();
-        Write("message_delta"u8, json =>
-        {
-            json.WriteStartObject("delta");
-            json.WriteString("stop_reason", AnthropicJson.StopReason(finishReason, toolBlocks.Count > 0, refused));
-            json.WriteNull("stop_sequence");
-            json.WriteEndObject();
-            AnthropicJson.WriteUsage(json, "usage", usage);
-        });
-        Write("message_stop"u8, null);
+        events.MessageDelta(AnthropicJson.StopReason(finishReason, toolBlocks.Count > 0, refused), usage);
+        events.MessageStop();
     }
 
     public void Error(GatewayError error)
     {
-        if (ended)
+        if (!ended)
         {
-            return;
+            ended = true;
+            events.Error(AnthropicErrors.ToJsonBytes(error, context.RequestId));
         }
-
-        ended = true;
-        SseWriter.WriteEvent(output, "error"u8, AnthropicErrors.ToJsonBytes(error, context.RequestId));
     }
 
     public void KeepAlive()
     {
         if (!ended)
         {
-            Write("ping"u8, null);
+            events.Ping();
         }
     }
 
+    /// <summary>An Anthropic upstream's own event (native pass-through): written as it came.</summary>
     public void Relay(in SseEvent sseEvent)
     {
         if (ended)
@@ -178,27 +162,12 @@ public sealed class AnthropicStreamSink : IChunkSink
 
     private void Start(string? upstreamId, string? model)
     {
-        if (started)
+        if (!started)
         {
-            return;
+            started = true;
+            messageId = AnthropicJson.MessageId(upstreamId, context.RequestId);
+            events.MessageStart(messageId, string.IsNullOrEmpty(model) ? context.Model : model);
         }
-
-        started = true;
-        messageId = AnthropicJson.MessageId(upstreamId, context.RequestId);
-        Write("message_start"u8, json =>
-        {
-            json.WriteStartObject("message");
-            json.WriteString("id", messageId);
-            json.WriteString("type", "message");
-            json.WriteString("role", "assistant");
-            json.WriteString("model", string.IsNullOrEmpty(model) ? context.Model : model);
-            json.WriteStartArray("content");
-            json.WriteEndArray();
-            json.WriteNull("stop_reason");
-            json.WriteNull("stop_sequence");
-            AnthropicJson.WriteUsage(json, "usage", new TokenUsage(0, 0));
-            json.WriteEndObject();
-        });
     }
 
     /// <summary>Text or thinking: continues the open block of that kind, or closes the open one and starts a new block.</summary>
@@ -209,27 +178,24 @@ public sealed class AnthropicStreamSink : IChunkSink
             CloseBlock();
             open = kind;
             openIndex = nextIndex++;
-            Write("content_block_start"u8, json =>
+            if (kind == BlockKind.Text)
             {
-                json.WriteNumber("index", openIndex);
-                json.WriteStartObject("content_block");
-                if (kind == BlockKind.Text)
-                {
-                    json.WriteString("type", "text");
-                    json.WriteString("text", "");
-                }
-                else
-                {
-                    json.WriteString("type", "thinking");
-                    json.WriteString("thinking", "");
-                    json.WriteString("signature", "");
-                }
-
-                json.WriteEndObject();
-            });
+                events.TextStart(openIndex);
+            }
+            else
+            {
+                events.ThinkingStart(openIndex);
+            }
         }
 
-        WriteDelta(openIndex, kind == BlockKind.Text ? "text_delta" : "thinking_delta", kind == BlockKind.Text ? "text" : "thinking", text);
+        if (kind == BlockKind.Text)
+        {
+            events.TextDelta(openIndex, text);
+        }
+        else
+        {
+            events.ThinkingDelta(openIndex, text);
+        }
     }
 
     /// <summary>
@@ -246,59 +212,21 @@ public sealed class AnthropicStreamSink : IChunkSink
             toolBlocks[index] = block;
             open = BlockKind.ToolUse;
             openIndex = block;
-            Write("content_block_start"u8, json =>
-            {
-                json.WriteNumber("index", block);
-                json.WriteStartObject("content_block");
-                json.WriteString("type", "tool_use");
-                json.WriteString("id", string.IsNullOrEmpty(call.Id) ? AnthropicJson.ToolUseId(messageId!, block) : call.Id);
-                json.WriteString("name", call.Function?.Name ?? "");
-                AnthropicJson.WriteDirectCaller(json);
-                json.WriteStartObject("input");
-                json.WriteEndObject();
-                json.WriteEndObject();
-            });
+            events.ToolUseStart(block, string.IsNullOrEmpty(call.Id) ? AnthropicJson.ToolUseId(messageId, block) : call.Id, call.Function?.Name ?? "");
         }
 
         if (call.Function?.ArgumentsText is { Length: > 0 } arguments)
         {
-            WriteDelta(block, "input_json_delta", "partial_json", arguments);
+            events.InputJsonDelta(block, arguments);
         }
     }
 
     private void CloseBlock()
     {
-        if (open == BlockKind.None)
+        if (open != BlockKind.None)
         {
-            return;
+            open = BlockKind.None;
+            events.BlockStop(openIndex);
         }
-
-        var index = openIndex;
-        open = BlockKind.None;
-        Write("content_block_stop"u8, json => json.WriteNumber("index", index));
-    }
-
-    private void WriteDelta(int index, string type, string field, string value) => Write("content_block_delta"u8, json =>
-    {
-        json.WriteNumber("index", index);
-        json.WriteStartObject("delta");
-        json.WriteString("type", type);
-        json.WriteString(field, value);
-        json.WriteEndObject();
-    });
-
-    /// <summary>One event: {"type": name, ...fields}.</summary>
-    private void Write(ReadOnlySpan<byte> name, Action<Utf8JsonWriter>? fields)
-    {
-        buffer.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(buffer, AnthropicJson.WriterOptions))
-        {
-            json.WriteStartObject();
-            json.WriteString("type"u8, name);
-            fields?.Invoke(json);
-            json.WriteEndObject();
-        }
-
-        SseWriter.WriteEvent(output, name, buffer.WrittenSpan);
     }
 }
