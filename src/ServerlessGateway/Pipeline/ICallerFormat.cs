@@ -23,5 +23,5 @@ public interface ICallerFormat
     IChunkSink StartStream(HttpResponse response);
 
     /// <summary>Ends a stream that already started with an in-band error, outside any sink (an unexpected failure).</summary>
-    Task WriteStreamErrorAsync(HttpResponse response, GatewayError error);
+    Task WriteStreamErrorAsync(HttpResponse response, GatewayError error) => SseResponse.WriteErrorAsync(response, error, CancellationToken.None);
 }

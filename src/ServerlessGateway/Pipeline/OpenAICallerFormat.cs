@@ -45,6 +45,4 @@ public sealed class OpenAICallerFormat : ICallerFormat
         SseResponse.Start(response);
         return new OpenAISseSink(response.BodyWriter);
     }
-
-    public Task WriteStreamErrorAsync(HttpResponse response, GatewayError error) => SseResponse.WriteErrorAsync(response, error, CancellationToken.None);
 }

@@ -138,6 +138,29 @@ public sealed class AnthropicSdkTests
     }
 
     [Fact]
+    public async Task With_thinking_on_reasoning_comes_back_as_a_thinking_block()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(c => Respond.Json(c, 200,
+            """{"id":"chatcmpl-r","object":"chat.completion","created":1,"model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","content":"42","reasoning_content":"Six times seven."},"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":20,"completion_tokens_details":{"reasoning_tokens":15}}}"""));
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt", upstream.BaseUrl)));
+        using var client = Client(gateway);
+
+        var message = await client.Messages.Create(new MessageCreateParams
+        {
+            Model = "gpt",
+            MaxTokens = 4000,
+            Thinking = new ThinkingConfigEnabled(2048),
+            Messages = [new UserMessageParam("What is six times seven?")],
+        });
+
+        Assert.True(message.Content[0].TryPickThinking(out var thinking));
+        Assert.Equal("Six times seven.", thinking.Thinking);
+        Assert.True(message.Content[1].TryPickText(out var text));
+        Assert.Equal("42", text.Text);
+        Assert.Equal("low", JsonNode.Parse(upstream.LastRequest.Body)!["reasoning_effort"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Errors_surface_as_the_SDK_exceptions_for_their_status()
     {
         await using var upstream = await FakeUpstream.StartAsync(c => Respond.Json(c, 429, OpenAIWire.Error("Slow down", "rate_limit_exceeded"), ("retry-after", "1")));

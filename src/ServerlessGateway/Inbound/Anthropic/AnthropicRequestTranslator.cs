@@ -181,7 +181,8 @@ public static class AnthropicRequestTranslator
     /// <summary>
     /// Extended thinking and output_config.effort become reasoning_effort: an explicit effort is taken as it
     /// is ("max" is OpenAI's "high"); a thinking budget maps by size (below 4,096 tokens low, below 16,384
-    /// medium, else high). Adaptive thinking leaves the effort to the model. Returns whether thinking is on.
+    /// medium, else high). Other kinds of thinking (adaptive, between_tools) leave the effort to the model.
+    /// Returns whether thinking is on.
     /// </summary>
     private static bool WriteReasoning(JsonElement root, Utf8JsonWriter writer)
     {
@@ -197,13 +198,12 @@ public static class AnthropicRequestTranslator
                     effort = budget < LowEffortBelow ? "low" : budget < MediumEffortBelow ? "medium" : "high";
                     thinking = true;
                     break;
-                case "adaptive":
-                    thinking = true;
-                    break;
                 case "disabled":
                     break;
                 default:
-                    throw Invalid("thinking.type", "Input tag should be 'enabled', 'adaptive' or 'disabled'");
+                    // adaptive, between_tools and kinds to come: the model decides how much to think.
+                    thinking = true;
+                    break;
             }
         }
 

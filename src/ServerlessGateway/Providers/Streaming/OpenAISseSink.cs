@@ -15,8 +15,5 @@ public sealed class OpenAISseSink(PipeWriter writer) : IChunkSink
 
     public void KeepAlive() => SseWriter.WriteKeepAlive(writer);
 
-    /// <summary>An OpenAI event from an OpenAI upstream is a chunk like any other.</summary>
-    public void Relay(in SseEvent sseEvent) => SseWriter.WriteData(writer, sseEvent.Data);
-
     public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => writer.FlushAsync(cancellationToken);
 }
