@@ -4,10 +4,15 @@ using ServerlessGateway.Configuration;
 
 namespace ServerlessGateway.Auth;
 
-/// <summary>Reads the caller's key from "Authorization: Bearer" (OpenAI SDKs) or "api-key" (Azure SDKs).</summary>
+/// <summary>
+/// Reads the caller's key from "Authorization: Bearer" (OpenAI SDKs), "api-key" (Azure SDKs) or
+/// "x-api-key" (Anthropic SDKs), in that order: the first header present decides.
+/// </summary>
 public static class KeyAuthenticator
 {
     private const string BearerPrefix = "Bearer ";
+    private const string AzureKeyHeader = "api-key";
+    private const string AnthropicKeyHeader = "x-api-key";
 
     public static CallerIdentity? Authenticate(HttpRequest request, GatewaySnapshot snapshot)
     {
@@ -22,7 +27,17 @@ public static class KeyAuthenticator
             }
         }
 
-        var apiKey = headers["api-key"];
-        return apiKey.Count == 1 ? snapshot.Keys.Find(apiKey[0].AsSpan().Trim()) : null;
+        var apiKey = headers[AzureKeyHeader];
+        if (apiKey.Count > 0)
+        {
+            return apiKey.Count == 1 ? snapshot.Keys.Find(apiKey[0].AsSpan().Trim()) : null;
+        }
+
+        var anthropicKey = headers[AnthropicKeyHeader];
+        return anthropicKey.Count == 1 ? snapshot.Keys.Find(anthropicKey[0].AsSpan().Trim()) : null;
     }
+
+    /// <summary>Whether the caller sent a key at all (a wrong key is 401 "incorrect", a missing one 401 "missing").</summary>
+    public static bool HasCredentials(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey(AzureKeyHeader) || request.Headers.ContainsKey(AnthropicKeyHeader);
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessGateway.Inbound.Anthropic;
 using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Endpoints;
@@ -23,6 +24,7 @@ public static class GatewayEndpoints
         var handler = app.ServiceProvider.GetRequiredService<ProxyHandler>();
         app.MapPost("/v1/chat/completions", handler.HandleChatCompletionsAsync);
         app.MapPost("/v1/embeddings", handler.HandleEmbeddingsAsync);
+        app.MapAnthropicMessages();
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
 

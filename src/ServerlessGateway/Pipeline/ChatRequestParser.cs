@@ -29,7 +29,17 @@ public static class ChatRequestParser
 
     public static ParseResult<ChatRequest> Parse(PooledBody body) => JsonFields.ParseGuarded(body, ParseCore);
 
-    private static ParseResult<ChatRequest> ParseCore(PooledBody body, ref Utf8JsonReader reader)
+    /// <summary>
+    /// The OpenAI translation of a request in another API, parsed like any body. The caller's original is
+    /// kept for native pass-through, and a stream always carries the usage chunk: the caller's format
+    /// reports usage at the end of every stream (the upstream is asked for it as usual, per provider).
+    /// </summary>
+    public static ParseResult<ChatRequest> ParseTranslation(PooledBody translation, CallerApiRequest original) =>
+        JsonFields.ParseGuarded(translation, (PooledBody body, ref Utf8JsonReader reader) => ParseCore(body, ref reader, original));
+
+    private static ParseResult<ChatRequest> ParseCore(PooledBody body, ref Utf8JsonReader reader) => ParseCore(body, ref reader, null);
+
+    private static ParseResult<ChatRequest> ParseCore(PooledBody body, ref Utf8JsonReader reader, CallerApiRequest? original)
     {
         var rootStart = (int)reader.TokenStartIndex;
         string? model = null;
@@ -88,13 +98,14 @@ public static class ChatRequestParser
         return new ChatRequest(body, model, modelToken)
         {
             Stream = isStream,
-            CallerWantsStreamUsage = streamOptions.IncludeUsage == true,
+            CallerWantsStreamUsage = streamOptions.IncludeUsage == true || original is not null,
             UsageEdit = isStream ? UsageEdit(rootStart, seen.Contains(Fields.StreamOptions), streamOptions) : default,
             MaxTokens = maxTokens,
             ChoiceCount = choiceCount ?? 1,
             MessageCount = messages.Count,
             LastUserContent = messages.LastUserContent,
             ForcedToolName = tools.Count > 0 ? forcedTool : null,
+            Original = original,
         };
     }
 

@@ -21,4 +21,7 @@ public interface ICallerFormat
 
     /// <summary>Starts a streamed answer (status and headers) and returns where its chunks go.</summary>
     IChunkSink StartStream(HttpResponse response);
+
+    /// <summary>Ends a stream that already started with an in-band error, outside any sink (an unexpected failure).</summary>
+    Task WriteStreamErrorAsync(HttpResponse response, GatewayError error) => SseResponse.WriteErrorAsync(response, error, CancellationToken.None);
 }

@@ -39,6 +39,9 @@ public sealed class ChatRequest(PooledBody body, string model, TokenSpan modelTo
 
     /// <summary>The tool a "required" or named tool_choice makes the model call, if tools were sent.</summary>
     public string? ForcedToolName { get; init; }
+
+    /// <summary>The caller's own request when this one is its translation from another API (native pass-through).</summary>
+    public CallerApiRequest? Original { get; init; }
 }
 
 /// <summary>

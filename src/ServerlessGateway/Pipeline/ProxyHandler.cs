@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Providers;
-using ServerlessGateway.Providers.Streaming;
 using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Pipeline;
@@ -38,7 +37,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
             if (caller is null)
             {
-                await format.WriteErrorAsync(context.Response, HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
+                await format.WriteErrorAsync(context.Response, KeyAuthenticator.HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
                 return;
             }
 
@@ -181,16 +180,13 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         else if (context.Response.ContentType?.StartsWith("text/event-stream", StringComparison.Ordinal) == true)
         {
             // A bug mid-stream (expected failures are the relay's): an error event so the caller sees no clean end.
-            await SseResponse.WriteErrorAsync(context.Response, error, CancellationToken.None);
+            await format.WriteStreamErrorAsync(context.Response, error);
         }
     }
 
     /// <summary>A body labelled as something else (a form, text) is refused; an unlabelled one is read as JSON.</summary>
     private static bool IsJsonOrUnlabelled(HttpRequest request) =>
         string.IsNullOrEmpty(request.ContentType) || request.HasJsonContentType();
-
-    private static bool HasCredentials(HttpRequest request) =>
-        request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey("api-key");
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Request {RequestId} for {Model} served by {Deployment} after {Attempts} attempt(s), complete={Completed}, tokens in={InputTokens} out={OutputTokens}")]
     private static partial void LogCompleted(ILogger logger, string requestId, string model, string deployment, int attempts, bool completed, long inputTokens, long outputTokens);

@@ -9,9 +9,26 @@ public sealed class BufferedUpstreamResponse(int status, PooledBody body, TokenU
 {
     public TokenUsage? Usage { get; } = usage;
 
+    /// <summary>
+    /// The answer is already in the caller's API, not OpenAI's (native pass-through of a
+    /// <see cref="CallerApiRequest"/>): it is written as it is, without the caller format's translation.
+    /// </summary>
+    public bool InCallerApi { get; init; }
+
     public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
-        await format.WriteAnswerAsync(response, status, body.Memory, cancellationToken);
+        if (InCallerApi)
+        {
+            response.StatusCode = status;
+            response.ContentType = "application/json";
+            response.ContentLength = body.Length;
+            await response.Body.WriteAsync(body.Memory, cancellationToken);
+        }
+        else
+        {
+            await format.WriteAnswerAsync(response, status, body.Memory, cancellationToken);
+        }
+
         return new RelayOutcome(Usage, Completed: true);
     }
 

@@ -23,5 +23,12 @@ public interface IChunkSink
     /// <summary>Nothing to say yet, but the connection must not look idle.</summary>
     void KeepAlive();
 
+    /// <summary>
+    /// An upstream event already in the caller's API (native pass-through of a <see cref="CallerApiRequest"/>),
+    /// written as it came, its event name included; <see cref="Done"/> then adds no end of its own. A sink
+    /// for OpenAI callers only ever gets OpenAI events, which are chunks.
+    /// </summary>
+    void Relay(in SseEvent sseEvent) => Chunk(sseEvent.Data);
+
     ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken);
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Text;
 
 namespace ServerlessGateway.Providers.Streaming;
 
@@ -22,6 +23,32 @@ public static class SseWriter
         writer.Write("data: "u8);
         WriteLines(writer, data);
         writer.Write("\n\n"u8);
+    }
+
+    /// <summary>
+    /// A named event ("event: name" then the data), for APIs whose clients dispatch on the name (Anthropic).
+    /// The name is one of the caller API's constants or a name the SSE parser read, so it has no line end.
+    /// </summary>
+    public static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> eventType, ReadOnlySpan<byte> data)
+    {
+        WriteEventLine(writer, eventType);
+        WriteData(writer, data);
+    }
+
+    /// <inheritdoc cref="WriteEvent(PipeWriter, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>
+    public static void WriteEvent(PipeWriter writer, string eventType, ReadOnlySequence<byte> data)
+    {
+        writer.Write("event: "u8);
+        writer.Advance(Encoding.UTF8.GetBytes(eventType, writer.GetSpan(Encoding.UTF8.GetMaxByteCount(eventType.Length))));
+        writer.Write("\n"u8);
+        WriteData(writer, data);
+    }
+
+    private static void WriteEventLine(PipeWriter writer, ReadOnlySpan<byte> eventType)
+    {
+        writer.Write("event: "u8);
+        writer.Write(eventType);
+        writer.Write("\n"u8);
     }
 
     /// <summary>

@@ -37,6 +37,25 @@ public sealed class SseWriterTests
         Assert.True(relayed.IsEmpty);
     }
 
+    [Fact]
+    public async Task Named_events_carry_an_event_line_and_parse_back_to_their_name_and_data()
+    {
+        var written = await WriteAsync(writer =>
+        {
+            SseWriter.WriteEvent(writer, "message_stop"u8, "{\"type\":\"message_stop\"}"u8);
+            SseWriter.WriteEvent(writer, "content_block_delta", new ReadOnlySequence<byte>("a\nb"u8.ToArray()));
+        });
+
+        Assert.Equal("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\nevent: content_block_delta\ndata: a\ndata: b\n\n", written);
+        var parser = new SseParser();
+        var buffer = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(written));
+        Assert.True(parser.TryReadEvent(ref buffer, out var first));
+        Assert.Equal("message_stop", first.EventType);
+        Assert.True(parser.TryReadEvent(ref buffer, out var second));
+        Assert.Equal("content_block_delta", second.EventType);
+        Assert.Equal("a\nb", Encoding.UTF8.GetString(second.Data.ToArray()));
+    }
+
     private static async Task<string> WriteAsync(Action<PipeWriter> write)
     {
         var pipe = new Pipe();
