@@ -74,9 +74,11 @@ public sealed class GeminiGateway : IAsyncLifetime
 
     /// <summary>Gemini answers with <paramref name="handler"/>; the OpenAI fallback always answers "from fallback".</summary>
     public void Serve(Func<HttpContext, Task> handler) => Upstream.Handler = context =>
-        context.Request.Path.StartsWithSegments("/v1/chat/completions")
-            ? Respond.Json(context, 200, OpenAIWire.Completion("from fallback"))
-            : handler(context);
+        !context.Request.Path.StartsWithSegments("/v1/chat/completions") ? handler(context)
+        : Upstream.LastRequest.Body.Contains("\"stream\":true", StringComparison.Ordinal) ? Respond.Sse(context, [OpenAIWire.Chunk(Fallback, "stop", role: true)])
+        : Respond.Json(context, 200, OpenAIWire.Completion(Fallback));
+
+    public const string Fallback = "from fallback";
 
     public void ServeJson(string geminiAnswer, int status = 200) => Serve(context => Respond.Json(context, status, geminiAnswer));
 
