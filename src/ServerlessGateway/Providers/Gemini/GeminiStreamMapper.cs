@@ -7,14 +7,19 @@ namespace ServerlessGateway.Providers.Gemini;
 /// <summary>
 /// Maps streamGenerateContent?alt=sse events — each a whole GenerateContentResponse — to OpenAI chunks as
 /// they arrive: a choice's first chunk carries the role, text parts become content deltas (thoughts are
-/// left out), function calls become tool calls (whole, with their index), finishReason the finish_reason.
-/// Usage comes on every event: the last one with counts is kept, counted always, and sent as the
-/// usage-only chunk at the end when the caller asked for it.
+/// left out), function calls become tool calls (whole, with their index). Usage comes on every event: the
+/// last one with counts is kept, counted always, and sent as the usage-only chunk at the end when the
+/// caller asked for it.
 /// <para>
 /// Gemini sends no end marker: its answer ends when it closes the stream after every candidate has a
 /// finishReason (or after a prompt block). So <see cref="Map"/> never reports the end; the relay asks
 /// <see cref="Close"/> at a clean close, and a stream closed before that — or one that carried an
 /// error event, unreadable JSON or trailing bytes that are no event — ends with an in-band error.
+/// </para>
+/// <para>
+/// Each choice's finish_reason (with the refusal of a content_filter end) is sent once, by Close, after
+/// all its content: Gemini's finishReason says the candidate is done, but only the clean close says the
+/// answer is — and whatever Gemini still sends for the candidate is relayed, not dropped.
 /// </para>
 /// </summary>
 internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUsage) : IStreamEventMapper
@@ -23,7 +28,6 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
     private readonly Dictionary<int, ChoiceState> choices = [];
     private bool started;
     private bool broken;
-    private bool promptBlocked;
 
     public TokenUsage? Usage { get; private set; }
 
@@ -73,11 +77,10 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
                 MapCandidate(candidates[i], candidates[i].Index ?? i, sink);
             }
         }
-        else if (answer.PromptFeedback?.BlockReason is { } reason && !promptBlocked)
+        else if (answer.PromptFeedback?.BlockReason is { } reason && choices.Count == 0)
         {
-            promptBlocked = true;
-            var refusal = GeminiFinish.PromptBlocked(reason, answer.PromptFeedback.BlockReasonMessage);
-            chunks.Choice(sink, 0, new ChunkDelta(Role: true, null, refusal, null, GeminiFinish.ContentFilter));
+            // The prompt was refused: no candidate comes, and the one choice says why when the stream closes.
+            choices[0] = new ChoiceState { Finish = reason, PromptBlocked = true, Refusal = GeminiFinish.PromptBlocked(reason, answer.PromptFeedback.BlockReasonMessage) };
         }
 
         return false;
@@ -85,13 +88,26 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
 
     public bool Close(IChunkSink sink)
     {
-        var complete = !broken && (promptBlocked || (choices.Count > 0 && choices.Values.All(c => c.Finished)));
-        if (complete && callerWantsUsage && Usage is { } usage)
+        var complete = !broken && choices.Count > 0 && choices.Values.All(c => c.Finish is not null);
+        if (!complete)
+        {
+            return false;
+        }
+
+        foreach (var (index, choice) in choices.OrderBy(c => c.Key))
+        {
+            List<ChunkToolCall>? calls = null;
+            EndStreamedCall(choice, index, ref calls);
+            var finish = choice.PromptBlocked ? GeminiFinish.ContentFilter : GeminiFinish.ToOpenAI(choice.Finish, choice.ToolCalls > 0);
+            chunks.Choice(sink, index, new ChunkDelta(!choice.RoleSent, null, choice.Refusal, calls, finish));
+        }
+
+        if (callerWantsUsage && Usage is { } usage)
         {
             chunks.Usage(sink, usage);
         }
 
-        return complete;
+        return true;
     }
 
     private void MapCandidate(Candidate candidate, int index, IChunkSink sink)
@@ -99,11 +115,6 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
         if (!choices.TryGetValue(index, out var choice))
         {
             choices[index] = choice = new ChoiceState();
-        }
-
-        if (choice.Finished)
-        {
-            return;
         }
 
         List<ChunkToolCall>? calls = null;
@@ -115,17 +126,15 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
             }
         }
 
-        string? finish = null, refusal = null;
         if (candidate.FinishReason is { } reason)
         {
             EndStreamedCall(choice, index, ref calls);
-            choice.Finished = true;
-            finish = GeminiFinish.ToOpenAI(reason, choice.ToolCalls > 0);
-            refusal = GeminiFinish.IsFiltered(reason) ? GeminiFinish.Filtered(reason, candidate.FinishMessage) : null;
+            choice.Finish = reason;
+            choice.Refusal = GeminiFinish.IsFiltered(reason) ? GeminiFinish.Filtered(reason, candidate.FinishMessage) : null;
         }
 
         var text = OpenAIAnswerJson.Text(candidate.Content?.Parts);
-        var delta = new ChunkDelta(!choice.RoleSent, string.IsNullOrEmpty(text) ? null : text, refusal, calls, finish);
+        var delta = new ChunkDelta(!choice.RoleSent, string.IsNullOrEmpty(text) ? null : text, null, calls, null);
         if (!delta.IsEmpty)
         {
             choice.RoleSent = true;
@@ -187,7 +196,12 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
     {
         public bool RoleSent { get; set; }
 
-        public bool Finished { get; set; }
+        /// <summary>Gemini's finishReason (or blockReason), once it came.</summary>
+        public string? Finish { get; set; }
+
+        public string? Refusal { get; set; }
+
+        public bool PromptBlocked { get; init; }
 
         public int ToolCalls { get; set; }
 

@@ -40,11 +40,12 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
             GeminiSamples.Event(GeminiSamples.Text(" capital")),
             GeminiSamples.Event(GeminiSamples.Text(" is Rome."), "STOP", GeminiSamples.Usage(7, 10, thoughts: 5))));
 
-        Assert.Equal(4, payloads.Count); // the thought-only event adds nothing
+        Assert.Equal(5, payloads.Count); // the thought-only event adds nothing
         JsonAssert.Equal("""[{"index":0,"delta":{"role":"assistant","content":"The"},"logprobs":null,"finish_reason":null}]""", Choices(payloads[0]));
         JsonAssert.Equal("""[{"index":0,"delta":{"content":" capital"},"logprobs":null,"finish_reason":null}]""", Choices(payloads[1]));
-        JsonAssert.Equal("""[{"index":0,"delta":{"content":" is Rome."},"logprobs":null,"finish_reason":"stop"}]""", Choices(payloads[2]));
-        Assert.Equal(SseTranscript.Done, payloads[3]);
+        JsonAssert.Equal("""[{"index":0,"delta":{"content":" is Rome."},"logprobs":null,"finish_reason":null}]""", Choices(payloads[2]));
+        JsonAssert.Equal("""[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]""", Choices(payloads[3])); // sent at the clean close
+        Assert.Equal(SseTranscript.Done, payloads[4]);
     }
 
     [Fact]
@@ -57,14 +58,14 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
         var asked = await StreamAsync(sse, AskWithUsage);
         var notAsked = await StreamAsync(sse);
 
-        Assert.Equal(4, asked.Count);
-        var usage = JsonNode.Parse(asked[2])!;
+        Assert.Equal(5, asked.Count);
+        var usage = JsonNode.Parse(asked[3])!;
         JsonAssert.Equal("[]", usage["choices"]);
         JsonAssert.Equal("""
             {"prompt_tokens":7,"completion_tokens":42,"total_tokens":49,"prompt_tokens_details":{"cached_tokens":3},"completion_tokens_details":{"reasoning_tokens":40}}
             """, usage["usage"]);
-        Assert.Equal(SseTranscript.Done, asked[3]);
-        Assert.Equal(3, notAsked.Count);
+        Assert.Equal(SseTranscript.Done, asked[4]);
+        Assert.Equal(4, notAsked.Count);
         Assert.DoesNotContain(notAsked, StreamAssembly.IsUsageOnly);
     }
 
