@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Tests.Conformance;
 using ServerlessGateway.Tests.Infrastructure;
 
@@ -46,6 +47,32 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
         JsonAssert.Equal("""[{"index":0,"delta":{"content":" is Rome."},"logprobs":null,"finish_reason":null}]""", Choices(payloads[2]));
         JsonAssert.Equal("""[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]""", Choices(payloads[3])); // sent at the clean close
         Assert.Equal(SseTranscript.Done, payloads[4]);
+    }
+
+    [Fact]
+    public async Task Each_delta_reaches_the_caller_before_Gemini_sends_the_next()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        gemini.Serve(async context =>
+        {
+            await Respond.StartSse(context);
+            await context.Response.WriteAsync(GeminiSamples.Sse(GeminiSamples.Event(GeminiSamples.Text("first"))), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted);
+            await context.Response.WriteAsync(GeminiSamples.Sse(GeminiSamples.Event(GeminiSamples.Text(" second"), "STOP")), context.RequestAborted);
+        });
+
+        var (response, events) = await SseClient.OpenAsync(gemini.Gateway.Client, "/v1/chat/completions", Ask, TestContext.Current.CancellationToken);
+        using (response)
+        using (events)
+        {
+            var first = await events.NextAsync(TestContext.Current.CancellationToken);
+            Assert.Equal("first", JsonNode.Parse(first!)!["choices"]![0]!["delta"]!["content"]!.GetValue<string>());
+            release.SetResult();
+            var rest = await events.RestAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(" second", JsonNode.Parse(rest[0])!["choices"]![0]!["delta"]!["content"]!.GetValue<string>());
+            Assert.Equal(SseTranscript.Done, rest[^1]);
+        }
     }
 
     [Fact]
