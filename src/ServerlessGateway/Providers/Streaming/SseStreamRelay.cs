@@ -71,8 +71,15 @@ public sealed class SseStreamRelay : UpstreamResponse
 
             if (result.IsCompleted)
             {
-                // An upstream that ends by closing may close right after an event whose blank line never came.
-                return mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out _) ? null : "the stream ended before its first event";
+                // An upstream that ends by closing may close right after an event whose blank line never came:
+                // left unconsumed too, for the relay to map at the close.
+                if (mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out _))
+                {
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                    return null;
+                }
+
+                return "the stream ended before its first event";
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);

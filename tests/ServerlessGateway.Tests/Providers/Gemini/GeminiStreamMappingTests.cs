@@ -169,6 +169,15 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
         Assert.Equal(SseTranscript.Done, payloads[^1]);
     }
 
+    [Fact]
+    public async Task A_stream_of_one_event_without_its_blank_line_is_still_an_answer()
+    {
+        var payloads = await StreamAsync("data: " + """{"promptFeedback":{"blockReason":"SAFETY"},"responseId":"resp-2","modelVersion":"gemini-2.5-flash"}""" + "\r\n");
+
+        Assert.Equal("content_filter", JsonNode.Parse(payloads[0])!["choices"]![0]!["finish_reason"]!.GetValue<string>());
+        Assert.Equal(SseTranscript.Done, payloads[^1]);
+    }
+
     [Theory]
     [InlineData("no finishReason", "")]
     [InlineData("cut inside an event", "data: {\"candidates\":[{\"content\":{\"par")]
