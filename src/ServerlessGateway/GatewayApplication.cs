@@ -8,6 +8,7 @@ using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Providers.Anthropic;
 using ServerlessGateway.Providers.AzureOpenAI;
+using ServerlessGateway.Providers.Gemini;
 using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
@@ -87,6 +88,7 @@ public static partial class GatewayApplication
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAICompatible));
         services.AddSingleton<IProviderAdapter, AzureOpenAIAdapter>();
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
+        services.AddSingleton<IProviderAdapter, GeminiAdapter>();
 
         // One pooled, long-lived connection pool for every upstream. The handler is never recycled by
         // the factory (that would drop warm connections); PooledConnectionLifetime picks up DNS changes.

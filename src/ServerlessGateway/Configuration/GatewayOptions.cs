@@ -125,7 +125,7 @@ public static class ProviderTypes
 
     // A type is accepted in configuration only once its adapter is registered: add it here with the adapter.
 
-    public static readonly IReadOnlyList<string> All = [Mock, OpenAI, OpenAICompatible, AzureOpenAI, Anthropic];
+    public static readonly IReadOnlyList<string> All = [Mock, OpenAI, OpenAICompatible, AzureOpenAI, Anthropic, Gemini];
 }
 
 public static class ProviderAuthModes

@@ -76,7 +76,17 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
     public async Task<UpstreamResult> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
     {
         var deployment = call.Deployment;
-        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri(call)) { Content = CreateContent(call) };
+        HttpContent content;
+        try
+        {
+            content = CreateContent(call);
+        }
+        catch (UntranslatableRequestException ex)
+        {
+            return ex.Failure;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, RequestUri(call)) { Content = content };
         request.Headers.TryAddWithoutValidation("X-Client-Request-Id", call.RequestId);
         if (call.IsStreaming)
         {
@@ -137,6 +147,15 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
     {
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await PooledBody.ReadAsync(stream, response.Content.Headers.ContentLength, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// Raised by <see cref="CreateContent"/> when the request cannot be said in the provider's API (a field it
+    /// has no equivalent for, or one that is malformed): the attempt fails with this failure, nothing is sent.
+    /// </summary>
+    public sealed class UntranslatableRequestException(UpstreamFailure failure) : Exception(failure.Error.Message)
+    {
+        public UpstreamFailure Failure { get; } = failure;
     }
 
     /// <summary>Raised by an adapter that has no way to authenticate (e.g. no Azure credential available).</summary>

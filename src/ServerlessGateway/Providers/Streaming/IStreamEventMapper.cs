@@ -16,4 +16,17 @@ public interface IStreamEventMapper
 
     /// <summary>The usage reported so far, normalised.</summary>
     TokenUsage? Usage { get; }
+
+    /// <summary>
+    /// True for upstreams without an end marker (Gemini): their answer ends when they close the stream, so
+    /// the relay calls <see cref="Close"/> at a clean close instead of looking for the marker.
+    /// </summary>
+    bool EndsAtClose => false;
+
+    /// <summary>
+    /// For an upstream that <see cref="EndsAtClose"/>, at a clean close: writes what the answer still owes
+    /// (such as the usage chunk) and returns whether the events mapped so far make a complete answer. False
+    /// (a cut stream, reported in-band) when the close came before the answer's end.
+    /// </summary>
+    bool Close(IChunkSink sink) => false;
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Pipeline;
@@ -70,6 +71,14 @@ public sealed class SseStreamRelay : UpstreamResponse
 
             if (result.IsCompleted)
             {
+                // An upstream that ends by closing may close right after an event whose blank line never came:
+                // left unconsumed too, for the relay to map at the close.
+                if (mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out _))
+                {
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
+                    return null;
+                }
+
                 return "the stream ended before its first event";
             }
 
@@ -139,7 +148,7 @@ public sealed class SseStreamRelay : UpstreamResponse
             }
 
             // A last event whose closing blank line never came still counts if it is the end marker.
-            done |= result.IsCompleted && parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last);
+            done |= result.IsCompleted && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last));
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (done)
             {
@@ -154,6 +163,38 @@ public sealed class SseStreamRelay : UpstreamResponse
                 return await FailAsync(sink, "ended the stream before its end marker", cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// An upstream without an end marker closed its stream. Its own clients read such streams line by line,
+    /// so a last event whose blank line never came is still mapped; anything else left over (a raw error
+    /// body) means the stream did not end cleanly. The mapper then says whether the answer is complete.
+    /// </summary>
+    private bool ClosedCleanly(ReadOnlySequence<byte> rest, IChunkSink sink)
+    {
+        if (parser.TryReadFinalEvent(rest, out var last))
+        {
+            mapper.Map(last, sink);
+        }
+        else if (!IsBlank(rest))
+        {
+            return false;
+        }
+
+        return mapper.Close(sink);
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> rest)
+    {
+        foreach (var segment in rest)
+        {
+            if (segment.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task<RelayOutcome> FailAsync(IChunkSink sink, string why, CancellationToken cancellationToken)
