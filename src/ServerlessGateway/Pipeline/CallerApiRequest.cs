@@ -18,4 +18,13 @@ public enum CallerApi
 /// <param name="Body">The caller's body as it came; valid while the request is handled.</param>
 /// <param name="ModelToken">Where the "model" string token sits in <see cref="Body"/>, quotes included.</param>
 /// <param name="Headers">Headers of that API the caller sent that change what the upstream does (Anthropic: anthropic-beta).</param>
-public sealed record CallerApiRequest(CallerApi Api, ReadOnlyMemory<byte> Body, TokenSpan ModelToken, IReadOnlyList<KeyValuePair<string, string>> Headers);
+public sealed record CallerApiRequest(CallerApi Api, ReadOnlyMemory<byte> Body, TokenSpan ModelToken, IReadOnlyList<KeyValuePair<string, string>> Headers)
+{
+    /// <summary>
+    /// Set when the request holds what only <see cref="Api"/> can express (Anthropic: server tools, Files API
+    /// ids, search results): its OpenAI translation is then a stand-in, good for reading the request (model,
+    /// stream, limits) but never to be sent. Only an adapter that speaks <see cref="Api"/> natively serves
+    /// it; the pipeline refuses every other deployment with this error before sending.
+    /// </summary>
+    public GatewayError? Untranslatable { get; init; }
+}

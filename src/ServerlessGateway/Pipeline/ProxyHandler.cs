@@ -100,8 +100,9 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             attempts++;
             last = deployment;
             var call = new UpstreamCall(request, deployment, requestId, snapshot.StreamKeepAlive);
+            var adapter = providers.For(deployment.Provider.Type);
             var sent = time.GetTimestamp();
-            var result = await providers.For(deployment.Provider.Type).SendAsync(call, aborted);
+            var result = Untranslatable(request, adapter) is { } refusal ? refusal : await adapter.SendAsync(call, aborted);
             upstreamTicks += time.GetTimestamp() - sent;
             if (result.Response is { } upstream)
             {
@@ -115,9 +116,10 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
                 return;
             }
 
-            failure = result.Failure!;
-            LogAttemptFailed(logger, requestId, deployment.Name, failure.Reason, failure.Action);
-            if (failure.Action == FailureAction.ReturnToCaller)
+            var latest = result.Failure!;
+            LogAttemptFailed(logger, requestId, deployment.Name, latest.Reason, latest.Action);
+            failure = latest.NotSent && latest.Action == FailureAction.TryNextDeployment && failure is not null ? failure : latest;
+            if (latest.Action == FailureAction.ReturnToCaller)
             {
                 break;
             }
@@ -126,6 +128,16 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         SetServedHeaders(context.Response, last!, attempts, started, upstreamTicks);
         await format.WriteFailureAsync(context.Response, failure!);
     }
+
+    /// <summary>
+    /// A request in another API whose OpenAI translation cannot stand for it (content only that API can
+    /// express) goes only to adapters that speak that API natively: any other is refused before sending,
+    /// and the next deployment is tried (it may be one that speaks it).
+    /// </summary>
+    private static UpstreamFailure? Untranslatable(ParsedRequest request, IProviderAdapter adapter) =>
+        request is ChatRequest { Original: { Untranslatable: { } error } original } && !adapter.SpeaksNatively(original.Api)
+            ? new UpstreamFailure(error, FailureAction.TryNextDeployment, "request not translatable") { NotSent = true }
+            : null;
 
     private static LogicalModel? Resolve(GatewaySnapshot snapshot, CallerIdentity caller, string name, out GatewayError? refusal)
     {

@@ -15,6 +15,12 @@ public interface IProviderAdapter
     string ProviderType { get; }
 
     Task<UpstreamResult> SendAsync(UpstreamCall call, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Whether this adapter serves a caller of <paramref name="api"/> natively: it sends the caller's own
+    /// request (<see cref="ChatRequest.Original"/>) rather than its OpenAI translation, and answers in that API.
+    /// </summary>
+    bool SpeaksNatively(CallerApi api) => false;
 }
 
 public sealed class UpstreamCall(ParsedRequest request, Deployment deployment, string requestId, TimeSpan streamKeepAlive)

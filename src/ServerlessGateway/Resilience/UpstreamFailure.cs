@@ -14,4 +14,17 @@ public sealed class UpstreamFailure(GatewayError error, FailureAction action, st
 
     /// <summary>The upstream's own error body, relayed unchanged when it is already OpenAI-shaped.</summary>
     public ReadOnlyMemory<byte> UpstreamBody { get; init; }
+
+    /// <summary>
+    /// The upstream's own error body in the caller's API, not OpenAI's (native pass-through of a
+    /// <see cref="CallerApiRequest"/>): that API's caller format relays it unchanged, with its status.
+    /// </summary>
+    public ReadOnlyMemory<byte> CallerApiBody { get; init; }
+
+    /// <summary>
+    /// Nothing was sent: the deployment cannot take the request as it is (its provider cannot express
+    /// it). When an earlier deployment really failed, the caller is told that failure instead, which
+    /// says more (an overloaded deployment is worth retrying; this refusal is not).
+    /// </summary>
+    public bool NotSent { get; init; }
 }

@@ -21,8 +21,28 @@ public sealed class AnthropicCallerFormat : ICallerFormat
 
     public Task WriteErrorAsync(HttpResponse response, GatewayError error) => AnthropicErrors.WriteAsync(response, error);
 
-    /// <summary>The upstream's status, message and Retry-After, in Anthropic's shape (its OpenAI-shaped body is not relayed).</summary>
-    public Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure) => AnthropicErrors.WriteAsync(response, failure.Error);
+    /// <summary>
+    /// The upstream's status, message and Retry-After, in Anthropic's shape (an OpenAI-shaped body is not
+    /// relayed); an Anthropic upstream's own error body (native pass-through) is relayed as it came.
+    /// </summary>
+    public async Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure)
+    {
+        if (failure.CallerApiBody.IsEmpty)
+        {
+            await AnthropicErrors.WriteAsync(response, failure.Error);
+            return;
+        }
+
+        response.StatusCode = failure.Error.Status;
+        response.ContentType = "application/json";
+        if (failure.Error.RetryAfterSeconds is { } seconds)
+        {
+            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        response.ContentLength = failure.CallerApiBody.Length;
+        await response.Body.WriteAsync(failure.CallerApiBody);
+    }
 
     public async Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
     {

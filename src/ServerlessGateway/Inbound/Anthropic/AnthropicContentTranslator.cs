@@ -6,13 +6,14 @@ namespace ServerlessGateway.Inbound.Anthropic;
 
 /// <summary>
 /// One block of a user turn as an OpenAI content part: text as text, an image (base64 or URL) as an
-/// image_url (base64 as a data URL), a PDF as a file part, a plain-text document as text.
+/// image_url (base64 as a data URL), a PDF as a file part, a plain-text document as text. Anything else
+/// (search results, Files API sources, …) is <see cref="UntranslatableContent"/>.
 /// </summary>
 internal static class AnthropicContentTranslator
 {
     private static readonly string[] ImageTypes = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 
-    public static void WriteUserPart(JsonElement block, string path, Utf8JsonWriter writer)
+    public static void WriteUserPart(JsonElement block, string path, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         switch (block.GetProperty("type").GetString())
         {
@@ -23,44 +24,47 @@ internal static class AnthropicContentTranslator
                 writer.WriteEndObject();
                 break;
             case "image":
-                WriteImage(block, path, writer);
+                WriteImage(block, path, writer, untranslatable);
                 break;
             case "document":
-                WriteDocument(block, path, writer);
+                WriteDocument(block, path, writer, untranslatable);
                 break;
             case var other:
-                throw Untranslatable(Path(path, "type"), other!);
+                untranslatable.Block(Path(path, "type"), other!);
+                UntranslatableContent.WriteStandIn(writer, other!);
+                break;
         }
     }
 
-    /// <summary>A block Anthropic knows but no OpenAI-format model can take (server tool results, files by id, search results).</summary>
-    public static InvalidAnthropicRequestException Untranslatable(string path, string type) =>
-        Invalid(path, $"The content block type '{type}' cannot be translated for a model served through an OpenAI-format deployment");
-
-    private static void WriteImage(JsonElement block, string path, Utf8JsonWriter writer)
+    private static void WriteImage(JsonElement block, string path, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         var sourcePath = Path(path, "source");
         var source = Object(Required(block, "source", sourcePath), sourcePath);
+        var sourceType = RequiredString(source, "type", Path(sourcePath, "type"));
+        if (sourceType is not ("base64" or "url"))
+        {
+            untranslatable.Source(Path(sourcePath, "type"), "image", sourceType, "'base64' or 'url'");
+            UntranslatableContent.WriteStandIn(writer, "image");
+            return;
+        }
+
         writer.WriteStartObject();
         writer.WriteString("type", "image_url");
         writer.WriteStartObject("image_url");
         writer.WritePropertyName("url");
-        switch (RequiredString(source, "type", Path(sourcePath, "type")))
+        if (sourceType == "base64")
         {
-            case "base64":
-                var mediaType = RequiredString(source, "media_type", Path(sourcePath, "media_type"));
-                if (!ImageTypes.Contains(mediaType))
-                {
-                    throw Invalid(Path(sourcePath, "media_type"), $"Input should be {string.Join(", ", ImageTypes.Select(t => $"'{t}'"))}");
-                }
+            var mediaType = RequiredString(source, "media_type", Path(sourcePath, "media_type"));
+            if (!ImageTypes.Contains(mediaType))
+            {
+                throw Invalid(Path(sourcePath, "media_type"), $"Input should be {string.Join(", ", ImageTypes.Select(t => $"'{t}'"))}");
+            }
 
-                WriteDataUrl(mediaType, Required(source, "data", Path(sourcePath, "data")), Path(sourcePath, "data"), writer);
-                break;
-            case "url":
-                writer.WriteStringValue(RequiredString(source, "url", Path(sourcePath, "url")));
-                break;
-            case var other:
-                throw Invalid(Path(sourcePath, "type"), $"The image source type '{other}' cannot be translated (use 'base64' or 'url')");
+            WriteDataUrl(mediaType, Required(source, "data", Path(sourcePath, "data")), Path(sourcePath, "data"), writer);
+        }
+        else
+        {
+            writer.WriteStringValue(RequiredString(source, "url", Path(sourcePath, "url")));
         }
 
         writer.WriteEndObject();
@@ -68,7 +72,7 @@ internal static class AnthropicContentTranslator
     }
 
     /// <summary>A base64 PDF becomes a file part (OpenAI reads PDFs from file_data); a text document becomes text, titled.</summary>
-    private static void WriteDocument(JsonElement block, string path, Utf8JsonWriter writer)
+    private static void WriteDocument(JsonElement block, string path, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         var sourcePath = Path(path, "source");
         var source = Object(Required(block, "source", sourcePath), sourcePath);
@@ -98,7 +102,9 @@ internal static class AnthropicContentTranslator
                 writer.WriteEndObject();
                 break;
             case var other:
-                throw Invalid(Path(sourcePath, "type"), $"The document source type '{other}' cannot be translated (use 'base64' or 'text')");
+                untranslatable.Source(Path(sourcePath, "type"), "document", other, "'base64' or 'text'");
+                UntranslatableContent.WriteStandIn(writer, "document");
+                break;
         }
     }
 

@@ -45,7 +45,10 @@ public static class AnthropicMessagesEndpoint
         }
 
         var translation = translated.Value!;
-        var original = new CallerApiRequest(CallerApi.AnthropicMessages, body.Memory, translation.ModelToken, NativeHeadersOf(request));
+        var original = new CallerApiRequest(CallerApi.AnthropicMessages, body.Memory, translation.ModelToken, NativeHeadersOf(request))
+        {
+            Untranslatable = translation.Untranslatable,
+        };
         var parsed = ChatRequestParser.ParseTranslation(PooledBody.FromBytes(translation.OpenAIBody), original);
         if (parsed.Value is { } chat)
         {

@@ -12,7 +12,7 @@ namespace ServerlessGateway.Inbound.Anthropic;
 /// </summary>
 internal static class AnthropicMessagesTranslator
 {
-    public static void Write(JsonElement messages, Utf8JsonWriter writer)
+    public static void Write(JsonElement messages, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         var i = 0;
         foreach (var message in messages.EnumerateArray())
@@ -29,10 +29,10 @@ internal static class AnthropicMessagesTranslator
             switch (role)
             {
                 case "user":
-                    WriteUser(content, Path(path, "content"), writer);
+                    WriteUser(content, Path(path, "content"), writer, untranslatable);
                     break;
                 case "assistant":
-                    WriteAssistant(content, Path(path, "content"), writer);
+                    WriteAssistant(content, Path(path, "content"), writer, untranslatable);
                     break;
                 case "system":
                     WriteSystem(content, Path(path, "content"), writer);
@@ -43,7 +43,7 @@ internal static class AnthropicMessagesTranslator
         }
     }
 
-    private static void WriteUser(JsonElement content, string path, Utf8JsonWriter writer)
+    private static void WriteUser(JsonElement content, string path, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -64,7 +64,7 @@ internal static class AnthropicMessagesTranslator
             var blockPath = Path(path, i++);
             if (Type(block, blockPath) == "tool_result")
             {
-                WriteToolResult(block, blockPath, writer, parts);
+                WriteToolResult(block, blockPath, writer, parts, untranslatable);
             }
         }
 
@@ -95,7 +95,7 @@ internal static class AnthropicMessagesTranslator
             writer.WriteStartArray("content");
             foreach (var (block, blockPath) in parts)
             {
-                AnthropicContentTranslator.WriteUserPart(block, blockPath, writer);
+                AnthropicContentTranslator.WriteUserPart(block, blockPath, writer, untranslatable);
             }
 
             writer.WriteEndArray();
@@ -109,7 +109,7 @@ internal static class AnthropicMessagesTranslator
     /// images are moved to the user message that follows. OpenAI has no error flag; an is_error result is
     /// prefixed with "Error: " so the model still knows the call failed.
     /// </summary>
-    private static void WriteToolResult(JsonElement block, string path, Utf8JsonWriter writer, List<(JsonElement, string)> carried)
+    private static void WriteToolResult(JsonElement block, string path, Utf8JsonWriter writer, List<(JsonElement, string)> carried, UntranslatableContent untranslatable)
     {
         var id = RequiredString(block, "tool_use_id", Path(path, "tool_use_id"));
         var text = new List<string>();
@@ -134,7 +134,8 @@ internal static class AnthropicMessagesTranslator
                             carried.Add((part, partPath));
                             break;
                         default:
-                            throw AnthropicContentTranslator.Untranslatable(Path(partPath, "type"), part.GetProperty("type").GetString()!);
+                            untranslatable.Block(Path(partPath, "type"), part.GetProperty("type").GetString()!);
+                            break;
                     }
                 }
             }
@@ -153,7 +154,7 @@ internal static class AnthropicMessagesTranslator
         writer.WriteEndObject();
     }
 
-    private static void WriteAssistant(JsonElement content, string path, Utf8JsonWriter writer)
+    private static void WriteAssistant(JsonElement content, string path, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -179,7 +180,8 @@ internal static class AnthropicMessagesTranslator
                 case "thinking" or "redacted_thinking":
                     break;
                 default:
-                    throw AnthropicContentTranslator.Untranslatable(Path(blockPath, "type"), block.GetProperty("type").GetString()!);
+                    untranslatable.Block(Path(blockPath, "type"), block.GetProperty("type").GetString()!);
+                    break;
             }
         }
 

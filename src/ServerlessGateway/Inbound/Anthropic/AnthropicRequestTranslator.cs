@@ -10,7 +10,8 @@ namespace ServerlessGateway.Inbound.Anthropic;
 /// <param name="OpenAIBody">The chat-completions body every provider adapter takes.</param>
 /// <param name="ModelToken">Where "model" sits in the caller's own body (for native pass-through).</param>
 /// <param name="ThinkingRequested">The caller turned extended thinking on: reasoning text comes back as thinking blocks.</param>
-public sealed record AnthropicTranslation(byte[] OpenAIBody, TokenSpan ModelToken, bool ThinkingRequested);
+/// <param name="Untranslatable">Set when the request holds what only Anthropic can take: only an Anthropic deployment may serve it.</param>
+public sealed record AnthropicTranslation(byte[] OpenAIBody, TokenSpan ModelToken, bool ThinkingRequested, GatewayError? Untranslatable = null);
 
 /// <summary>
 /// Translates an Anthropic Messages request into an OpenAI chat-completions body, validating it on the
@@ -38,12 +39,13 @@ public static class AnthropicRequestTranslator
             using var document = JsonDocument.Parse(body, DocumentOptions);
             var output = new ArrayBufferWriter<byte>(Math.Max(256, body.Length + 256));
             bool thinking;
+            var untranslatable = new UntranslatableContent();
             using (var writer = new Utf8JsonWriter(output, AnthropicJson.WriterOptions))
             {
-                thinking = WriteRequest(document.RootElement, writer);
+                thinking = WriteRequest(document.RootElement, writer, untranslatable);
             }
 
-            return new AnthropicTranslation(output.WrittenSpan.ToArray(), modelToken, thinking);
+            return new AnthropicTranslation(output.WrittenSpan.ToArray(), modelToken, thinking, untranslatable.Refusal);
         }
         catch (InvalidAnthropicRequestException ex)
         {
@@ -97,7 +99,7 @@ public static class AnthropicRequestTranslator
     }
 
     /// <summary>Writes the chat-completions body; returns whether extended thinking was asked for.</summary>
-    private static bool WriteRequest(JsonElement root, Utf8JsonWriter writer)
+    private static bool WriteRequest(JsonElement root, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         var model = RequiredString(root, "model", "model");
         if (string.IsNullOrWhiteSpace(model) || model.Length > 256)
@@ -120,7 +122,7 @@ public static class AnthropicRequestTranslator
             AnthropicMessagesTranslator.WriteSystem(system, "system", writer);
         }
 
-        AnthropicMessagesTranslator.Write(messages, writer);
+        AnthropicMessagesTranslator.Write(messages, writer, untranslatable);
         writer.WriteEndArray();
 
         // max_completion_tokens is the current OpenAI name, and the only one reasoning models accept.
@@ -136,7 +138,7 @@ public static class AnthropicRequestTranslator
             writer.WriteString("user", user);
         }
 
-        AnthropicToolsTranslator.Write(root, writer);
+        AnthropicToolsTranslator.Write(root, writer, untranslatable);
         var thinking = WriteReasoning(root, writer);
         WriteOutputFormat(root, writer);
         writer.WriteEndObject();

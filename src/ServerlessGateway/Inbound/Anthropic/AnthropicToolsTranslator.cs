@@ -7,11 +7,11 @@ namespace ServerlessGateway.Inbound.Anthropic;
 /// Anthropic tools as OpenAI function tools (input_schema becomes parameters), and tool_choice: auto,
 /// any (OpenAI's "required"), tool (a named function), none; disable_parallel_tool_use becomes
 /// parallel_tool_calls: false. Tools Anthropic runs itself (web search, code execution, computer use)
-/// have no OpenAI counterpart and are refused rather than silently dropped.
+/// have no OpenAI counterpart: they are noted as <see cref="UntranslatableContent"/>, never silently dropped.
 /// </summary>
 internal static class AnthropicToolsTranslator
 {
-    public static void Write(JsonElement root, Utf8JsonWriter writer)
+    public static void Write(JsonElement root, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         var count = 0;
         if (Optional(root, "tools") is { } tools)
@@ -19,7 +19,7 @@ internal static class AnthropicToolsTranslator
             count = Array(tools, "tools").GetArrayLength();
             if (count > 0)
             {
-                WriteTools(tools, writer);
+                WriteTools(tools, writer, untranslatable);
             }
         }
 
@@ -63,7 +63,7 @@ internal static class AnthropicToolsTranslator
         }
     }
 
-    private static void WriteTools(JsonElement tools, Utf8JsonWriter writer)
+    private static void WriteTools(JsonElement tools, Utf8JsonWriter writer, UntranslatableContent untranslatable)
     {
         writer.WriteStartArray("tools");
         var i = 0;
@@ -73,31 +73,49 @@ internal static class AnthropicToolsTranslator
             Object(tool, path);
             if (OptionalString(tool, "type", Path(path, "type")) is { } type && type != "custom")
             {
-                throw Invalid(Path(path, "type"), $"'{type}' is a tool Anthropic runs itself; it cannot be offered to a model served through an OpenAI-format deployment");
+                // A stand-in function keeps the tool's name, so a tool_choice naming it still reads.
+                untranslatable.ServerTool(Path(path, "type"), type);
+                WriteFunction(writer, OptionalString(tool, "name", Path(path, "name")) ?? type, null, null, null);
+                continue;
             }
 
             var name = RequiredString(tool, "name", Path(path, "name"));
             var schema = Object(Required(tool, "input_schema", Path(path, "input_schema")), Path(path, "input_schema"));
-            writer.WriteStartObject();
-            writer.WriteString("type", "function");
-            writer.WriteStartObject("function");
-            writer.WriteString("name", name);
-            if (OptionalString(tool, "description", Path(path, "description")) is { } description)
-            {
-                writer.WriteString("description", description);
-            }
-
-            writer.WritePropertyName("parameters");
-            schema.WriteTo(writer);
-            if (OptionalBool(tool, "strict", Path(path, "strict")) is { } strict)
-            {
-                writer.WriteBoolean("strict", strict);
-            }
-
-            writer.WriteEndObject();
-            writer.WriteEndObject();
+            WriteFunction(writer, name, OptionalString(tool, "description", Path(path, "description")), schema, OptionalBool(tool, "strict", Path(path, "strict")));
         }
 
         writer.WriteEndArray();
+    }
+
+    private static void WriteFunction(Utf8JsonWriter writer, string name, string? description, JsonElement? parameters, bool? strict)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", "function");
+        writer.WriteStartObject("function");
+        writer.WriteString("name", name);
+        if (description is not null)
+        {
+            writer.WriteString("description", description);
+        }
+
+        writer.WritePropertyName("parameters");
+        if (parameters is { } schema)
+        {
+            schema.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type", "object");
+            writer.WriteEndObject();
+        }
+
+        if (strict is { } isStrict)
+        {
+            writer.WriteBoolean("strict", isStrict);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 }

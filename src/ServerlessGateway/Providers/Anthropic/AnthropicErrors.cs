@@ -44,30 +44,49 @@ public static class AnthropicErrors
         return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({detail.Type})");
     }
 
+    /// <summary>
+    /// An "error" event as the first event of a 200 stream: nothing has reached the caller, so the attempt
+    /// fails as if Anthropic had answered the error's status (overloaded → 529 → the next deployment).
+    /// </summary>
+    public static UpstreamFailure FromStreamStart(AnthropicErrorDetail? detail, string deployment)
+    {
+        var status = StatusOf(detail?.Type);
+        var message = detail?.Message is { Length: > 0 } text ? text : $"The upstream deployment '{deployment}' reported {detail?.Type ?? "an error"} before answering.";
+        var error = new GatewayError(CallerStatus(status), message, ErrorType(status, detail?.Type), detail?.Type);
+        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"error event before the answer ({detail?.Type})");
+    }
+
     /// <summary>An "error" event in a stream that has already started: the in-band error the caller gets.</summary>
     public static GatewayError FromStreamError(AnthropicErrorDetail? detail, string deployment)
     {
-        var status = detail?.Type switch
-        {
-            "overloaded_error" => OverloadedStatus,
-            "rate_limit_error" => StatusCodes.Status429TooManyRequests,
-            "invalid_request_error" => StatusCodes.Status400BadRequest,
-            "request_too_large" => StatusCodes.Status413PayloadTooLarge,
-            "timeout_error" => StatusCodes.Status504GatewayTimeout,
-            _ => StatusCodes.Status500InternalServerError,
-        };
+        var status = StatusOf(detail?.Type);
         var message = detail?.Message is { Length: > 0 } text
             ? $"The upstream deployment '{deployment}' failed mid-stream: {text}; the answer above is incomplete."
             : $"The upstream deployment '{deployment}' failed mid-stream; the answer above is incomplete.";
         return new GatewayError(CallerStatus(status), message, ErrorType(status, detail?.Type), detail?.Type ?? "upstream_stream_error");
     }
 
+    /// <summary>The status Anthropic answers an error type with (its errors documentation), for errors that came in a stream.</summary>
+    public static int StatusOf(string? errorType) => errorType switch
+    {
+        "overloaded_error" => OverloadedStatus,
+        "rate_limit_error" => StatusCodes.Status429TooManyRequests,
+        "invalid_request_error" => StatusCodes.Status400BadRequest,
+        "authentication_error" => StatusCodes.Status401Unauthorized,
+        "billing_error" => StatusCodes.Status402PaymentRequired,
+        "permission_error" => StatusCodes.Status403Forbidden,
+        "not_found_error" => StatusCodes.Status404NotFound,
+        "request_too_large" => StatusCodes.Status413PayloadTooLarge,
+        "timeout_error" => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
     private static int CallerStatus(int status) => status == OverloadedStatus ? StatusCodes.Status503ServiceUnavailable : status;
 
     private static string ErrorType(int status, string? anthropicType) =>
         status >= 500 ? GatewayError.ServerErrorType : anthropicType ?? GatewayError.InvalidRequestType;
 
-    private static AnthropicErrorBody? TryRead(ReadOnlySpan<byte> body)
+    internal static AnthropicErrorBody? TryRead(ReadOnlySpan<byte> body)
     {
         try
         {

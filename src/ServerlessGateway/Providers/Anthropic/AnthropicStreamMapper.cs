@@ -3,6 +3,7 @@ using System.Text.Json;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers.Streaming;
+using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Providers.Anthropic;
 
@@ -14,8 +15,9 @@ namespace ServerlessGateway.Providers.Anthropic;
 /// argument deltas at that index; thinking deltas → reasoning_content (signatures are dropped: an
 /// OpenAI client cannot send them back); message_delta → the finish_reason chunk, then the usage chunk
 /// if the caller asked for it; message_stop → the end. ping and unknown events are skipped. An error
-/// event becomes the in-band error, after which nothing more is written and the end is never reported,
-/// so a stream that fails or is cut off never ends clean. Usage is always counted.
+/// event becomes the in-band error and marks the stream <see cref="Failed"/> (the relay ends it there,
+/// with that one error), so a stream that fails or is cut off never ends clean; an error as the first
+/// event fails the attempt instead, so the next deployment is tried. Usage is always counted.
 /// </summary>
 public sealed class AnthropicStreamMapper(string deployment, string model, bool callerWantsUsage, AnthropicJsonAnswer.Kind answerKind, long created) : IStreamEventMapper
 {
@@ -40,6 +42,12 @@ public sealed class AnthropicStreamMapper(string deployment, string model, bool 
     public TokenUsage? Usage => usage?.ToTokenUsage();
 
     public bool IsEnd(in SseEvent sseEvent) => !failed && TryRead(sseEvent.Data, out var read) && TypeOf(read, sseEvent) == "message_stop";
+
+    public bool Failed => failed;
+
+    /// <summary>An error event before anything else (Anthropic's overload, sent with status 200) fails the attempt: nothing has been sent yet.</summary>
+    public UpstreamFailure? CheckFirstEvent(in SseEvent sseEvent) =>
+        TryRead(sseEvent.Data, out var read) && TypeOf(read, sseEvent) == "error" ? AnthropicErrors.FromStreamStart(read.Error, deployment) : null;
 
     public bool Map(in SseEvent sseEvent, IChunkSink sink)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Providers.Streaming;
+using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Providers.Gemini;
 
@@ -35,6 +36,28 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
 
     public bool IsEnd(in SseEvent sseEvent) => false;
 
+    public bool Failed { get; private set; }
+
+    /// <summary>An error as the stream's first event (quota, overload) fails the attempt like the same error as a status.</summary>
+    public UpstreamFailure? CheckFirstEvent(in SseEvent sseEvent)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(sseEvent.Data);
+            if (JsonSerializer.Deserialize(ref reader, GeminiJsonContext.Default.GenerateContentResponse)?.Error is { } error)
+            {
+                var failure = GeminiErrors.InStream(error);
+                return new UpstreamFailure(failure, FailureClassifier.ForStatus(failure.Status), $"error event before the answer (status {failure.Status})");
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: Map reports it as the stream's failure.
+        }
+
+        return null;
+    }
+
     public bool Map(in SseEvent sseEvent, IChunkSink sink)
     {
         GenerateContentResponse? answer;
@@ -59,6 +82,7 @@ internal sealed class GeminiStreamMapper(AnswerOrigin origin, bool callerWantsUs
         {
             sink.Error(GeminiErrors.InStream(error));
             broken = true;
+            Failed = true;
             return false;
         }
 

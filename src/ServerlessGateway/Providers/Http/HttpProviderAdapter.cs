@@ -49,9 +49,14 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
     protected virtual IStreamEventMapper CreateStreamMapper(UpstreamCall call) =>
         new OpenAIPassThroughMapper(((ChatRequest)call.Request).CallerWantsStreamUsage, StreamNormalizer);
 
+    /// <summary>Headers the request needs besides authentication (none for the OpenAI wire format).</summary>
+    protected virtual void AddHeaders(HttpRequestMessage request, UpstreamCall call)
+    {
+    }
+
     /// <summary>A non-success answer as a failure (status and message kept, classified for failover).</summary>
-    protected virtual UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, Deployment deployment) =>
-        UpstreamErrors.FromResponse(status, headers, body, deployment.Name);
+    protected virtual UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, UpstreamCall call) =>
+        UpstreamErrors.FromResponse(status, headers, body, call.Deployment.Name);
 
     /// <summary>A complete success answer, as the OpenAI answer to relay; takes ownership of <paramref name="body"/>.</summary>
     protected virtual UpstreamResult ReadAnswer(int status, PooledBody body, UpstreamCall call)
@@ -93,6 +98,8 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
             request.Headers.Accept.Add(EventStream);
         }
 
+        AddHeaders(request, call);
+
         using var timeout = new CancellationTokenSource(deployment.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         HttpResponseMessage? response = null;
@@ -104,20 +111,19 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
             {
                 var errorBody = await ReadBodyAsync(response, MaxErrorBytes, linked.Token);
                 using var errorBytes = errorBody.Body;
-                return ReadFailure((int)response.StatusCode, response.Headers, errorBytes?.Memory.ToArray() ?? [], deployment);
+                return ReadFailure((int)response.StatusCode, response.Headers, errorBytes?.Memory.ToArray() ?? [], call);
             }
 
             if (call.IsStreaming)
             {
                 var options = new SseStreamRelayOptions(deployment.Name, deployment.Timeout, call.StreamKeepAlive, time);
-                var (relay, failure) = await SseStreamRelay.OpenAsync(response, CreateStreamMapper(call), options, linked.Token);
-                if (relay is null)
+                var opened = await SseStreamRelay.OpenAsync(response, CreateStreamMapper(call), options, linked.Token);
+                if (opened.Response is not null)
                 {
-                    return new UpstreamFailure(GatewayError.UpstreamInvalidResponse(deployment.Name, failure!), FailureAction.TryNextDeployment, "stream failed before first event");
+                    response = null; // the relay owns it now
                 }
 
-                response = null; // the relay owns it now
-                return relay;
+                return opened;
             }
 
             var answer = await ReadBodyAsync(response, MaxResponseBytes, linked.Token);

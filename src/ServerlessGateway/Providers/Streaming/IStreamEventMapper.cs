@@ -1,4 +1,5 @@
 using ServerlessGateway.Accounting;
+using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Providers.Streaming;
 
@@ -29,4 +30,18 @@ public interface IStreamEventMapper
     /// (a cut stream, reported in-band) when the close came before the answer's end.
     /// </summary>
     bool Close(IChunkSink sink) => false;
+
+    /// <summary>
+    /// True once the upstream reported an error in the stream and the mapper wrote it to the sink as the
+    /// stream's in-band error: the relay ends the stream there, incomplete, without an error of its own
+    /// (the caller gets exactly one).
+    /// </summary>
+    bool Failed => false;
+
+    /// <summary>
+    /// Looks at the stream's first event before anything is sent to the caller: a failure here (such as an
+    /// upstream that answered 200 and then reported overload as its first event) is an attempt that failed,
+    /// so the pipeline can still move to the next deployment. Null for an event that starts an answer.
+    /// </summary>
+    UpstreamFailure? CheckFirstEvent(in SseEvent sseEvent) => null;
 }

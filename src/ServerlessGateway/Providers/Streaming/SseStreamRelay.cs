@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Pipeline;
+using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Providers.Streaming;
 
@@ -30,9 +31,10 @@ public sealed class SseStreamRelay : UpstreamResponse
 
     /// <summary>
     /// Opens the relay and waits for the first complete event, so that an upstream which fails before
-    /// sending anything is still a failure the pipeline can fail over from.
+    /// sending anything (no event at all, or a first event the mapper reads as a failure) is still a
+    /// failure the pipeline can fail over from.
     /// </summary>
-    public static async Task<(SseStreamRelay? Relay, string? Failure)> OpenAsync(
+    public static async Task<UpstreamResult> OpenAsync(
         HttpResponseMessage upstream, IStreamEventMapper mapper, SseStreamRelayOptions options, CancellationToken cancellationToken)
     {
         var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
@@ -40,14 +42,14 @@ public sealed class SseStreamRelay : UpstreamResponse
         var failure = await relay.WaitForFirstEventAsync(cancellationToken);
         if (failure is null)
         {
-            return (relay, null);
+            return relay;
         }
 
         relay.Dispose();
-        return (null, failure);
+        return failure;
     }
 
-    private async Task<string?> WaitForFirstEventAsync(CancellationToken cancellationToken)
+    private async Task<UpstreamFailure?> WaitForFirstEventAsync(CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -58,33 +60,41 @@ public sealed class SseStreamRelay : UpstreamResponse
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException)
             {
-                return "the stream broke before its first event: " + ex.Message;
+                return BeforeFirstEvent("the stream broke before its first event: " + ex.Message);
             }
 
             var buffer = result.Buffer;
-            if (parser.TryReadEvent(ref buffer, out _))
+            if (parser.TryReadEvent(ref buffer, out var first))
             {
-                // Leave the event unconsumed: the relay reads it again, from the pipe's buffer.
-                reader.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
-                return null;
+                return Opened(result, first);
             }
 
             if (result.IsCompleted)
             {
                 // An upstream that ends by closing may close right after an event whose blank line never came:
                 // left unconsumed too, for the relay to map at the close.
-                if (mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out _))
+                if (mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out var last))
                 {
-                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.Start);
-                    return null;
+                    return Opened(result, last);
                 }
 
-                return "the stream ended before its first event";
+                return BeforeFirstEvent("the stream ended before its first event");
             }
 
             reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
         }
     }
+
+    /// <summary>The first event arrived: the mapper may still call it a failure; otherwise it is left unconsumed, for the relay to read again from the pipe's buffer.</summary>
+    private UpstreamFailure? Opened(ReadResult result, in SseEvent first)
+    {
+        var failure = mapper.CheckFirstEvent(first);
+        reader.AdvanceTo(result.Buffer.Start, failure is null ? result.Buffer.Start : result.Buffer.End);
+        return failure;
+    }
+
+    private UpstreamFailure BeforeFirstEvent(string why) =>
+        new(GatewayError.UpstreamInvalidResponse(options.DeploymentName, why), FailureAction.TryNextDeployment, "stream failed before first event");
 
     public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
@@ -142,14 +152,22 @@ public sealed class SseStreamRelay : UpstreamResponse
             lastData = time.GetTimestamp();
             var buffer = result.Buffer;
             var done = false;
-            while (!done && parser.TryReadEvent(ref buffer, out var sseEvent))
+            while (!done && !mapper.Failed && parser.TryReadEvent(ref buffer, out var sseEvent))
             {
                 done = mapper.Map(sseEvent, sink);
             }
 
             // A last event whose closing blank line never came still counts if it is the end marker.
-            done |= result.IsCompleted && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last));
+            done |= !mapper.Failed && result.IsCompleted
+                && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last));
             reader.AdvanceTo(buffer.Start, buffer.End);
+            if (mapper.Failed)
+            {
+                // The upstream's own error is the in-band error the caller got: nothing is added, nothing more is read.
+                await sink.FlushAsync(cancellationToken);
+                return new RelayOutcome(mapper.Usage, Completed: false, "reported an error in the stream");
+            }
+
             if (done)
             {
                 sink.Done();
@@ -175,6 +193,10 @@ public sealed class SseStreamRelay : UpstreamResponse
         if (parser.TryReadFinalEvent(rest, out var last))
         {
             mapper.Map(last, sink);
+            if (mapper.Failed)
+            {
+                return false;
+            }
         }
         else if (!IsBlank(rest))
         {

@@ -177,18 +177,14 @@ public sealed class AnthropicRequestTranslatorTests
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[]}]}""", "messages.0.content: all messages must have non-empty content")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"text":"x"}]}]}""", "messages.0.content.0.type: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"text"}]}]}""", "messages.0.content.0.text: Field required")]
-    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}]}""", "messages.0.content.0.type: The content block type 'search_result' cannot be translated")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"base64","media_type":"image/bmp","data":"x"}}]}]}""", "messages.0.content.0.source.media_type: Input should be 'image/jpeg'")]
-    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}]}""", "messages.0.content.0.source.type: The image source type 'file' cannot be translated")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","content":"x"}]}]}""", "messages.0.content.0.tool_use_id: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"tool_use","id":"t","name":"n","input":"{}"}]}]}""", "messages.0.content.0.input: Input should be a valid dictionary")]
-    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"image","source":{"type":"url","url":"u"}}]}]}""", "messages.0.content.0.type: The content block type 'image' cannot be translated")]
     [InlineData("""{"model":"m","max_tokens":1,"temperature":1.5,"messages":[{"role":"user","content":"x"}]}""", "temperature: Input should be less than or equal to 1")]
     [InlineData("""{"model":"m","max_tokens":1,"top_k":-1,"messages":[{"role":"user","content":"x"}]}""", "top_k: Input should be greater than or equal to 0")]
     [InlineData("""{"model":"m","max_tokens":1,"stream":"yes","messages":[{"role":"user","content":"x"}]}""", "stream: Input should be a valid boolean")]
     [InlineData("""{"model":"m","max_tokens":1,"stop_sequences":[1],"messages":[{"role":"user","content":"x"}]}""", "stop_sequences.0: Input should be a valid string")]
     [InlineData("""{"model":"m","max_tokens":1,"system":[{"type":"image"}],"messages":[{"role":"user","content":"x"}]}""", "system.0.type: Input tag should be 'text'")]
-    [InlineData("""{"model":"m","max_tokens":1,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":"x"}]}""", "tools.0.type: 'web_search_20250305' is a tool Anthropic runs itself")]
     [InlineData("""{"model":"m","max_tokens":1,"tools":[{"name":"t"}],"messages":[{"role":"user","content":"x"}]}""", "tools.0.input_schema: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"tool_choice":{"type":"tool"},"messages":[{"role":"user","content":"x"}]}""", "tool_choice.name: Field required")]
     [InlineData("""{"model":"m","max_tokens":1,"tool_choice":{"type":"sometimes"},"messages":[{"role":"user","content":"x"}]}""", "tool_choice.type: Input tag should be")]
@@ -202,6 +198,35 @@ public sealed class AnthropicRequestTranslatorTests
 
         Assert.StartsWith(expected, error.Message, StringComparison.Ordinal);
         Assert.Equal("invalid_request", error.Code);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}]}""", "messages.0.content.0.type: The content block type 'search_result' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"file","file_id":"f"}}]}]}""", "messages.0.content.0.source.type: The image source type 'file' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"document","source":{"type":"file","file_id":"f"}}]}]}""", "messages.0.content.0.source.type: The document source type 'file' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":[{"type":"search_result","source":"s","title":"t","content":[]}]}]}]}""", "messages.0.content.0.content.0.type: The content block type 'search_result' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"},{"role":"assistant","content":[{"type":"server_tool_use","id":"s","name":"web_search","input":{}}]}]}""", "messages.1.content.0.type: The content block type 'server_tool_use' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"messages":[{"role":"assistant","content":[{"type":"image","source":{"type":"url","url":"u"}}]}]}""", "messages.0.content.0.type: The content block type 'image' cannot be translated")]
+    [InlineData("""{"model":"m","max_tokens":1,"tools":[{"type":"web_search_20250305","name":"web_search"}],"tool_choice":{"type":"tool","name":"web_search"},"messages":[{"role":"user","content":"x"}]}""", "tools.0.type: 'web_search_20250305' is a tool Anthropic runs itself")]
+    public void What_only_Anthropic_can_take_is_noted_not_refused_and_the_stand_in_still_parses(string body, string expected)
+    {
+        // An Anthropic deployment serves the caller's own body; only another deployment refuses it (with this error).
+        var translation = Valid(AnthropicRequestTranslator.Translate(Encoding.UTF8.GetBytes(body)));
+
+        var refusal = Assert.IsType<GatewayError>(translation.Untranslatable);
+        Assert.StartsWith(expected, refusal.Message, StringComparison.Ordinal);
+        Assert.Equal((400, "unsupported_by_provider", GatewayError.InvalidRequestType), (refusal.Status, refusal.Code, refusal.Type));
+        var parsed = ChatRequestParser.Parse(PooledBody.FromBytes(translation.OpenAIBody));
+        Assert.Null(parsed.Error);
+        Assert.Equal("m", parsed.Value!.Model);
+    }
+
+    [Fact]
+    public void A_request_every_OpenAI_format_model_can_take_has_nothing_noted()
+    {
+        var translation = Valid(AnthropicRequestTranslator.Translate("""{"model":"m","max_tokens":1,"tools":[{"name":"t","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://x/y.png"}}]}]}"""u8.ToArray()));
+
+        Assert.Null(translation.Untranslatable);
     }
 
     [Theory]
