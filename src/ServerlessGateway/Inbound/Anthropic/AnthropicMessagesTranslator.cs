@@ -179,8 +179,9 @@ internal static class AnthropicMessagesTranslator
                     break;
                 case "thinking" or "redacted_thinking":
                     break;
-                default:
-                    untranslatable.Block(Path(blockPath, "type"), block.GetProperty("type").GetString()!);
+                case var other:
+                    untranslatable.Block(Path(blockPath, "type"), other);
+                    text.Add($"[{other}]"); // the stand-in keeps the turn, as the caller wrote it, in the history
                     break;
             }
         }

@@ -87,9 +87,11 @@ public sealed class AnthropicAdapterTests
 
         var payloads = SseTranscript.Payloads(await response.Content.ReadAsStringAsync());
         Assert.DoesNotContain(SseTranscript.Done, payloads);
-        var firstError = payloads.Select(p => JsonNode.Parse(p)!["error"]).First(e => e is not null)!;
-        Assert.Equal("overloaded_error", firstError["code"]!.GetValue<string>());
-        Assert.Contains("Overloaded", firstError["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Anthropic's error is the one in-band error: the relay adds none of its own after it.
+        var error = Assert.Single(payloads, p => JsonNode.Parse(p)!["error"] is not null);
+        Assert.Equal(error, payloads[^1]);
+        Assert.Equal("overloaded_error", JsonNode.Parse(error)!["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("Overloaded", JsonNode.Parse(error)!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]

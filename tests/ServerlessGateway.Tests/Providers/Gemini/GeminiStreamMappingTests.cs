@@ -202,6 +202,7 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
             GeminiSamples.Error(503, "UNAVAILABLE", "The model is overloaded.")));
 
         Assert.DoesNotContain(SseTranscript.Done, payloads);
+        Assert.Equal(2, payloads.Count); // Gemini's error is the one in-band error: the relay adds none of its own
         var error = JsonNode.Parse(payloads[1])!["error"]!;
         Assert.Equal("The model is overloaded.", error["message"]!.GetValue<string>());
         Assert.Equal("unavailable", error["code"]!.GetValue<string>());
@@ -220,6 +221,21 @@ public sealed class GeminiStreamMappingTests(GeminiGateway gemini) : IClassFixtu
         gemini.ServeSse("");
         using var empty = await gemini.PostAsync(Ask);
         await Json.AssertErrorAsync(empty, 502, "upstream_invalid_response");
+    }
+
+    [Fact]
+    public async Task An_error_as_the_first_event_of_a_200_stream_fails_over_as_its_status_would()
+    {
+        gemini.ServeSse(GeminiSamples.Sse(GeminiSamples.Error(503, "UNAVAILABLE", "The model is overloaded.")));
+
+        using var failedOver = await gemini.PostAsync("""{"model":"gemini-then-openai","messages":[{"role":"user","content":"hi"}],"stream":true}""");
+        using var alone = await gemini.PostAsync(Ask);
+
+        var fromFallback = SseTranscript.Payloads(await failedOver.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(GeminiGateway.Fallback, StreamAssembly.Assemble(fromFallback)["choice0.content"]);
+        Assert.Equal("2", failedOver.Headers.GetValues("x-gateway-attempts").Single());
+        var error = await Json.AssertErrorAsync(alone, 503, "unavailable");
+        Assert.Contains("The model is overloaded.", error, StringComparison.Ordinal);
     }
 
     [Fact]
