@@ -157,9 +157,7 @@ public sealed class SseStreamRelay : UpstreamResponse
                 done = mapper.Map(sseEvent, sink);
             }
 
-            // A last event whose closing blank line never came still counts if it is the end marker.
-            done |= !mapper.Failed && result.IsCompleted
-                && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : parser.TryReadFinalEvent(buffer, out var last) && mapper.IsEnd(last));
+            done |= !mapper.Failed && result.IsCompleted && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : EndsWithMarker(buffer, sink));
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (mapper.Failed)
             {
@@ -181,6 +179,21 @@ public sealed class SseStreamRelay : UpstreamResponse
                 return await FailAsync(sink, "ended the stream before its end marker", cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// A last event whose closing blank line never came still counts if it is the end marker, and is mapped
+    /// like any other (a pass-through relays it: the caller's client may wait for it).
+    /// </summary>
+    private bool EndsWithMarker(ReadOnlySequence<byte> rest, IChunkSink sink)
+    {
+        if (!parser.TryReadFinalEvent(rest, out var last) || !mapper.IsEnd(last))
+        {
+            return false;
+        }
+
+        mapper.Map(last, sink);
+        return true;
     }
 
     /// <summary>

@@ -44,12 +44,14 @@ public sealed class NativePassThroughTests
         Assert.False(sent.Headers.ContainsKey("Authorization"));
     }
 
-    [Fact]
-    public async Task A_stream_comes_back_event_for_event_byte_for_byte()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // recorded streams end so: message_stop is still relayed, or SDKs would wait for it
+    public async Task A_stream_comes_back_event_for_event_byte_for_byte(bool endsWithBlankLine)
     {
         var stream = AnthropicTestWire.TextStream("Hel", "lo")
             .Replace("event: content_block_stop", AnthropicTestWire.Event("future_event", """{"type":"future_event","x":1}""") + "event: content_block_stop", StringComparison.Ordinal);
-        await using var upstream = await FakeUpstream.StartAsync(c => AnthropicTestWire.Sse(c, stream));
+        await using var upstream = await FakeUpstream.StartAsync(c => AnthropicTestWire.Sse(c, endsWithBlankLine ? stream : stream.TrimEnd('\n')));
         await using var gateway = await GatewayHost.StartAsync(AnthropicTestWire.WithAnthropic(GatewayHost.Config(), upstream.BaseUrl));
         using var client = AnthropicClient(gateway);
         var request = """{"model":"claude","max_tokens":64,"stream":true,"messages":[{"role":"user","content":"Hello"}]}""";
