@@ -84,6 +84,28 @@ public sealed class ChatCompletionsStreamingTests
     }
 
     [Fact]
+    public async Task An_error_the_upstream_sends_mid_stream_is_the_one_error_relayed_as_it_came()
+    {
+        const string UpstreamError = """{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}""";
+        await using var upstream = await FakeUpstream.StartAsync(async c =>
+        {
+            await Respond.StartSse(c);
+            await Respond.Event(c, OpenAIWire.Chunk("partial", role: true));
+            await Respond.Event(c, UpstreamError);
+            await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default); // only the gateway ends it
+        });
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt", upstream.BaseUrl)));
+
+        var (response, events) = await SseClient.OpenAsync(gateway.Client, "/v1/chat/completions", StreamRequest);
+        using (response)
+        using (events)
+        {
+            Assert.Equal([OpenAIWire.Chunk("partial", role: true), UpstreamError], await events.RestAsync());
+            await upstream.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task A_stream_that_ends_without_done_is_reported_incomplete()
     {
         await using var upstream = await FakeUpstream.StartAsync(c => Respond.Sse(c, [OpenAIWire.Chunk("a", role: true)], done: false));

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers.Streaming;
@@ -59,6 +60,13 @@ public sealed class AnthropicStreamSink(PipeWriter output, AnthropicAnswerContex
         catch (JsonException ex)
         {
             Error(new GatewayError(502, "The upstream sent a stream chunk that is not a chat completion chunk: " + ex.Message, GatewayError.ServerErrorType, "upstream_invalid_response"));
+            return;
+        }
+
+        // An OpenAI-format upstream reports a failure mid-stream as {"error":{...}}: the caller's one error event, in Anthropic's shape.
+        if (parsed?.Error is { } upstreamError)
+        {
+            Error(new GatewayError(StatusCodes.Status502BadGateway, upstreamError.Message ?? "The upstream reported an error in the middle of the answer.", upstreamError.Type ?? GatewayError.ServerErrorType, "upstream_stream_error"));
             return;
         }
 

@@ -7,7 +7,8 @@ namespace ServerlessGateway.Inbound.Anthropic;
 /// The parts of an OpenAI chat completion (or one stream chunk) an Anthropic answer is made of. Usage is
 /// read separately by <see cref="Accounting.OpenAIUsageReader"/>, the one place that normalises it.
 /// </summary>
-internal sealed record OpenAICompletion(string? Id, string? Model, IReadOnlyList<OpenAIChoice>? Choices)
+/// <param name="Error">An error an OpenAI-format upstream sends in place of a chunk, mid-stream.</param>
+internal sealed record OpenAICompletion(string? Id, string? Model, IReadOnlyList<OpenAIChoice>? Choices, OpenAIErrorDetail? Error = null)
 {
     /// <summary>The choice Anthropic's single answer is made of: index 0 (the others have no place, n = 1).</summary>
     public OpenAIChoice? FirstChoice
@@ -26,6 +27,8 @@ internal sealed record OpenAICompletion(string? Id, string? Model, IReadOnlyList
         }
     }
 }
+
+internal sealed record OpenAIErrorDetail(string? Message, string? Type);
 
 /// <param name="Message">A complete answer's message.</param>
 /// <param name="Delta">A stream chunk's increment.</param>

@@ -6,7 +6,8 @@ namespace ServerlessGateway.Providers.Streaming;
 /// <summary>
 /// An upstream that already speaks OpenAI: each chunk is relayed as it came, without re-serialisation;
 /// only a chunk that mentions a non-null usage is parsed. The usage-only chunk the gateway asked for on
-/// its own account is dropped when the caller did not ask for it. An optional normaliser fixes
+/// its own account is dropped when the caller did not ask for it; an error in place of a chunk is relayed and
+/// ends the stream, failed. An optional normaliser fixes
 /// upstreams whose chunks are not valid OpenAI chunks as sent (Azure).
 /// </summary>
 public sealed class OpenAIPassThroughMapper(bool callerWantsUsage, IStreamChunkNormalizer? normalizer = null) : IStreamEventMapper
@@ -46,6 +47,12 @@ public sealed class OpenAIPassThroughMapper(bool callerWantsUsage, IStreamChunkN
         }
 
         sink.Chunk(data);
+
+        // OpenAI and compatible servers report a failure mid-stream as {"error":{...}} in place of a chunk: relayed
+        // as it came, it is the stream's in-band error. A prefix check costs nothing on the chunks that are not.
+        Failed = data.FirstSpan.StartsWith("{\"error\""u8);
         return false;
     }
+
+    public bool Failed { get; private set; }
 }

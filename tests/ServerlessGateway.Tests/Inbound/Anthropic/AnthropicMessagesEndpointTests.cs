@@ -154,6 +154,22 @@ public sealed class AnthropicMessagesEndpointTests
     }
 
     [Fact]
+    public async Task An_error_an_OpenAI_format_upstream_sends_mid_stream_is_the_one_error_event_with_its_message()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(c => Respond.Sse(c,
+            [OpenAIWire.Chunk("partial", role: true), """{"error":{"message":"Model crashed.","type":"server_error","param":null,"code":null}}"""], done: false));
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt", upstream.BaseUrl)));
+        using var client = AnthropicClient(gateway, GatewayHost.Key);
+
+        using var response = await client.PostAsync("/v1/messages", StreamRequest);
+
+        var events = AnthropicEvents.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], events.Select(e => e.Name));
+        Assert.Equal("Model crashed.", events[^1].Data["error"]!["message"]!.GetValue<string>());
+        Assert.Equal("api_error", events[^1].Data["error"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_silent_upstream_gets_ping_events()
     {
         await using var upstream = await FakeUpstream.StartAsync(async c =>
