@@ -71,11 +71,16 @@ public sealed class SseStreamRelay : UpstreamResponse
 
             if (result.IsCompleted)
             {
-                // An upstream that ends by closing may close right after an event whose blank line never came:
-                // left unconsumed too, for the relay to map at the close.
-                if (mapper.EndsAtClose && parser.TryReadFinalEvent(result.Buffer, out var last))
+                // An upstream may close right after an event whose blank line never came. For one that ends by
+                // closing it is left unconsumed too, for the relay to map at the close; for any other it can
+                // only say why the stream failed (an error event), which the mapper reads.
+                if (parser.TryReadFinalEvent(result.Buffer, out var last))
                 {
-                    return Opened(result, last);
+                    var failure = Opened(result, last);
+                    if (failure is not null || mapper.EndsAtClose)
+                    {
+                        return failure;
+                    }
                 }
 
                 return BeforeFirstEvent("the stream ended before its first event");

@@ -53,6 +53,21 @@ public sealed class AnthropicStreamFailureTests
     }
 
     [Fact]
+    public async Task A_lone_error_event_without_its_blank_line_still_says_why_the_attempt_failed()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(c => AnthropicTestWire.Sse(c, "event: error\ndata: " + Overloaded));
+        await using var gateway = await GatewayHost.StartAsync(AnthropicTestWire.WithAnthropic(GatewayHost.Config(), upstream.BaseUrl));
+        using var client = NativePassThroughTests.AnthropicClient(gateway);
+
+        using var openAI = await gateway.Client.PostAsync("/v1/chat/completions", OpenAIAsk.Replace("MODEL", "claude", StringComparison.Ordinal));
+        using var anthropic = await client.PostAsync("/v1/messages", AnthropicAsk.Replace("MODEL", "claude", StringComparison.Ordinal));
+
+        await Json.AssertErrorAsync(openAI, 503, "overloaded_error");
+        Assert.Equal(529, (int)anthropic.StatusCode);
+        Assert.Equal(Overloaded, await anthropic.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task An_error_mid_stream_is_the_one_error_an_Anthropic_caller_gets_and_the_gateway_stops_reading()
     {
         var sent = Beginning() + AnthropicTestWire.Event("error", Overloaded);
