@@ -12,22 +12,10 @@ internal static class OpenAIAnswerJson
 
     /// <summary>
     /// OpenAI's usage object. prompt_tokens includes the cached part (<see cref="AnthropicUsage.ToTokenUsage"/>
-    /// does the arithmetic); cache_write_tokens is not OpenAI's, but the gateway's usage reader reads it,
-    /// so an answer translated back to Anthropic's format keeps its cache writes. Anthropic does not
-    /// report reasoning tokens separately, so completion_tokens_details is left out rather than made up.
+    /// does the arithmetic); cache writes are kept so an answer translated back to Anthropic's format keeps
+    /// them. Anthropic does not report reasoning tokens separately, so they are left out rather than made up.
     /// </summary>
-    public static void WriteUsage(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.InputTokens);
-        writer.WriteNumber("completion_tokens", usage.OutputTokens);
-        writer.WriteNumber("total_tokens", usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", usage.CachedInputTokens);
-        writer.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
+    public static void WriteUsage(Utf8JsonWriter writer, TokenUsage usage) => OpenAIUsageWriter.Write(writer, usage, UsageDetails.CacheWrites);
 
     /// <summary>
     /// stop_reason as finish_reason: end_turn, stop_sequence and pause_turn → stop; max_tokens and

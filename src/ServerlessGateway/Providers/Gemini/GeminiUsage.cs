@@ -36,19 +36,6 @@ internal static class GeminiUsage
             ReasoningTokens: thoughts);
     }
 
-    /// <summary>Writes "usage": {...} in OpenAI's shape.</summary>
-    public static void Write(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.InputTokens);
-        writer.WriteNumber("completion_tokens", usage.OutputTokens);
-        writer.WriteNumber("total_tokens", usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", usage.CachedInputTokens);
-        writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details");
-        writer.WriteNumber("reasoning_tokens", usage.ReasoningTokens);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
+    /// <summary>Writes "usage": {...} in OpenAI's shape (Gemini reports thoughts, so reasoning is included).</summary>
+    public static void Write(Utf8JsonWriter writer, TokenUsage usage) => OpenAIUsageWriter.Write(writer, usage, UsageDetails.Reasoning);
 }

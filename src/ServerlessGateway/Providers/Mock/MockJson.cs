@@ -31,7 +31,7 @@ internal static class MockJson
             }
 
             writer.WriteEndArray();
-            WriteUsage(writer, reply.Usage);
+            OpenAIUsageWriter.Write(writer, reply.Usage, UsageDetails.Reasoning);
         });
     }
 
@@ -77,7 +77,7 @@ internal static class MockJson
             WriteHeader(writer, reply, "chat.completion.chunk");
             writer.WriteStartArray("choices");
             writer.WriteEndArray();
-            WriteUsage(writer, reply.Usage);
+            OpenAIUsageWriter.Write(writer, reply.Usage, UsageDetails.Reasoning);
         });
     }
 
@@ -152,21 +152,6 @@ internal static class MockJson
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();
-    }
-
-    private static void WriteUsage(Utf8JsonWriter writer, TokenUsage usage)
-    {
-        writer.WriteStartObject("usage");
-        writer.WriteNumber("prompt_tokens", usage.InputTokens);
-        writer.WriteNumber("completion_tokens", usage.OutputTokens);
-        writer.WriteNumber("total_tokens", usage.TotalTokens);
-        writer.WriteStartObject("prompt_tokens_details");
-        writer.WriteNumber("cached_tokens", 0);
-        writer.WriteEndObject();
-        writer.WriteStartObject("completion_tokens_details");
-        writer.WriteNumber("reasoning_tokens", 0);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 
     private static byte[] Write(Action<Utf8JsonWriter> body)
