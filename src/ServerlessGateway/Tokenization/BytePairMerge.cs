@@ -1,0 +1,244 @@
+namespace ServerlessGateway.Tokenization;
+
+/// <summary>
+/// Byte-level BPE of one piece, exactly as tiktoken merges: start from single bytes; repeatedly merge the adjacent
+/// pair whose concatenation has the lowest rank, the leftmost such pair on a tie; stop when no adjacent pair is a
+/// token. Short pieces use tiktoken's own array scan (cache-friendly, O(n·merges)); long ones a heap over a linked
+/// list (O(n log n)), which gives the same merges in the same order — so a megabyte of one letter takes a second,
+/// not hours.
+/// </summary>
+internal static class BytePairMerge
+{
+    /// <summary>Pieces up to this many bytes use the array scan, with stack buffers.</summary>
+    public const int SmallPieceLimit = 128;
+
+    /// <summary>Merges a piece of 2..<see cref="SmallPieceLimit"/> bytes; writes its token ids to <paramref name="ids"/>, returns how many.</summary>
+    public static int MergeSmall(RankTable ranks, ReadOnlySpan<byte> piece, Span<int> ids)
+    {
+        var parts = piece.Length;
+        Span<int> starts = stackalloc int[SmallPieceLimit + 1];
+        Span<int> pairRanks = stackalloc int[SmallPieceLimit];
+        var byteRanks = ranks.ByteRanks;
+        for (var i = 0; i < parts; i++)
+        {
+            starts[i] = i;
+            ids[i] = byteRanks[piece[i]];
+        }
+
+        starts[parts] = piece.Length;
+        for (var i = 0; i < parts - 1; i++)
+        {
+            pairRanks[i] = ranks.PairRank(piece[i], piece[i + 1]);
+        }
+
+        pairRanks[parts - 1] = RankTable.NoRank;
+        while (true)
+        {
+            var best = RankTable.NoRank;
+            var at = -1;
+            for (var i = 0; i < parts - 1; i++)
+            {
+                if (pairRanks[i] < best)
+                {
+                    best = pairRanks[i];
+                    at = i;
+                }
+            }
+
+            if (at < 0)
+            {
+                return parts;
+            }
+
+            // Part `at` absorbs part `at + 1`: its id is the pair's rank; drop the absorbed part's entries.
+            ids[at] = best;
+            parts--;
+            starts.Slice(at + 2, parts - at).CopyTo(starts[(at + 1)..]);
+            pairRanks.Slice(at + 2, parts - at - 1).CopyTo(pairRanks[(at + 1)..]);
+            ids.Slice(at + 2, parts - at - 1).CopyTo(ids[(at + 1)..]);
+            pairRanks[at] = at + 1 < parts ? ranks.Rank(piece[starts[at]..starts[at + 2]]) : RankTable.NoRank;
+            if (at > 0)
+            {
+                pairRanks[at - 1] = ranks.Rank(piece[starts[at - 1]..starts[at + 1]]);
+            }
+        }
+    }
+
+    /// <summary>Merges a piece of any length with a heap; returns its token ids in order.</summary>
+    public static int[] MergeLarge(RankTable ranks, ReadOnlySpan<byte> piece) => new LargeMerge(ranks, piece).Run(piece);
+
+    /// <summary>
+    /// The heap form. Part i is the bytes from i to next[i]. The heap holds one key per part whose join with the
+    /// next part is a token: (rank &lt;&lt; 32) | start, so the minimum is the lowest rank and, among equal ranks,
+    /// the leftmost — tiktoken's choice — and comparisons touch only the heap. A merge changes the keys of the
+    /// merged part and its left neighbour and removes the absorbed part's; each is sifted in place.
+    /// </summary>
+    private sealed class LargeMerge
+    {
+        private readonly RankTable ranks;
+        private readonly int[] next;
+        private readonly int[] previous;
+        private readonly int[] heapIndex;
+        private readonly long[] heap;
+        private int heapSize;
+
+        public LargeMerge(RankTable ranks, ReadOnlySpan<byte> piece)
+        {
+            this.ranks = ranks;
+            var n = piece.Length;
+            next = GC.AllocateUninitializedArray<int>(n);
+            previous = GC.AllocateUninitializedArray<int>(n);
+            heapIndex = GC.AllocateUninitializedArray<int>(n);
+            heap = GC.AllocateUninitializedArray<long>(n);
+            for (var i = 0; i < n; i++)
+            {
+                next[i] = i + 1;
+                previous[i] = i - 1;
+                heapIndex[i] = -1;
+                var rank = i + 1 < n ? ranks.PairRank(piece[i], piece[i + 1]) : RankTable.NoRank;
+                if (rank != RankTable.NoRank)
+                {
+                    heap[heapSize] = Key(rank, i);
+                    heapIndex[i] = heapSize++;
+                }
+            }
+
+            for (var i = heapSize / 2 - 1; i >= 0; i--)
+            {
+                SiftDown(i);
+            }
+        }
+
+        public int[] Run(ReadOnlySpan<byte> piece)
+        {
+            var n = piece.Length;
+            while (heapSize > 0)
+            {
+                var at = (int)heap[0];
+                var absorbed = next[at];
+                var right = next[absorbed];
+                next[at] = right;
+                if (right < n)
+                {
+                    previous[right] = at;
+                }
+
+                SetRank(absorbed, RankTable.NoRank);
+                SetRank(at, right < n ? ranks.Rank(piece[at..next[right]]) : RankTable.NoRank);
+                var left = previous[at];
+                if (left >= 0)
+                {
+                    SetRank(left, ranks.Rank(piece[left..right]));
+                }
+            }
+
+            var count = 0;
+            for (var part = 0; part < n; part = next[part])
+            {
+                count++;
+            }
+
+            var ids = new int[count];
+            count = 0;
+            for (var part = 0; part < n; part = next[part])
+            {
+                ids[count++] = ranks.Rank(piece[part..next[part]]);
+            }
+
+            return ids;
+        }
+
+        private static long Key(int rank, int start) => ((long)rank << 32) | (uint)start;
+
+        /// <summary>Gives part <paramref name="start"/> a new pair rank: inserts, re-sifts or removes its key.</summary>
+        private void SetRank(int start, int rank)
+        {
+            var index = heapIndex[start];
+            if (rank == RankTable.NoRank)
+            {
+                if (index >= 0)
+                {
+                    RemoveAt(index);
+                    heapIndex[start] = -1;
+                }
+
+                return;
+            }
+
+            if (index < 0)
+            {
+                index = heapSize++;
+            }
+
+            heap[index] = Key(rank, start);
+            heapIndex[start] = index;
+            SiftUp(index);
+            SiftDown(heapIndex[start]);
+        }
+
+        private void RemoveAt(int index)
+        {
+            heapSize--;
+            if (index == heapSize)
+            {
+                return;
+            }
+
+            var moved = heap[heapSize];
+            heap[index] = moved;
+            heapIndex[(int)moved] = index;
+            SiftUp(index);
+            SiftDown(heapIndex[(int)moved]);
+        }
+
+        private void SiftUp(int index)
+        {
+            var item = heap[index];
+            while (index > 0)
+            {
+                var parent = (index - 1) >> 1;
+                if (heap[parent] <= item)
+                {
+                    break;
+                }
+
+                heap[index] = heap[parent];
+                heapIndex[(int)heap[index]] = index;
+                index = parent;
+            }
+
+            heap[index] = item;
+            heapIndex[(int)item] = index;
+        }
+
+        private void SiftDown(int index)
+        {
+            var item = heap[index];
+            while (true)
+            {
+                var child = (index << 1) + 1;
+                if (child >= heapSize)
+                {
+                    break;
+                }
+
+                if (child + 1 < heapSize && heap[child + 1] < heap[child])
+                {
+                    child++;
+                }
+
+                if (heap[child] >= item)
+                {
+                    break;
+                }
+
+                heap[index] = heap[child];
+                heapIndex[(int)heap[index]] = index;
+                index = child;
+            }
+
+            heap[index] = item;
+            heapIndex[(int)item] = index;
+        }
+    }
+}
