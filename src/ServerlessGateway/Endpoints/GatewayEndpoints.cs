@@ -25,6 +25,7 @@ public static class GatewayEndpoints
         app.MapPost("/v1/embeddings", handler.HandleEmbeddingsAsync);
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
+        app.MapPost(TokenCounterEndpoints.Route, TokenCounterEndpoints.CountAsync);
 
         return app;
     }

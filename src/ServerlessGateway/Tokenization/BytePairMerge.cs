@@ -75,6 +75,9 @@ internal static class BytePairMerge
     /// </summary>
     private sealed class LargeMerge
     {
+        /// <summary>A 4-ary heap: half the depth of a binary one, and a node's children share a cache line.</summary>
+        private const int Arity = 4;
+
         private readonly RankTable ranks;
         private readonly int[] next;
         private readonly int[] previous;
@@ -103,7 +106,7 @@ internal static class BytePairMerge
                 }
             }
 
-            for (var i = heapSize / 2 - 1; i >= 0; i--)
+            for (var i = (heapSize - 2) / Arity; i >= 0; i--)
             {
                 SiftDown(i);
             }
@@ -196,7 +199,7 @@ internal static class BytePairMerge
             var item = heap[index];
             while (index > 0)
             {
-                var parent = (index - 1) >> 1;
+                var parent = (index - 1) / Arity;
                 if (heap[parent] <= item)
                 {
                     break;
@@ -216,15 +219,20 @@ internal static class BytePairMerge
             var item = heap[index];
             while (true)
             {
-                var child = (index << 1) + 1;
-                if (child >= heapSize)
+                var first = (index * Arity) + 1;
+                if (first >= heapSize)
                 {
                     break;
                 }
 
-                if (child + 1 < heapSize && heap[child + 1] < heap[child])
+                var child = first;
+                var last = Math.Min(first + Arity, heapSize);
+                for (var c = first + 1; c < last; c++)
                 {
-                    child++;
+                    if (heap[c] < heap[child])
+                    {
+                        child = c;
+                    }
                 }
 
                 if (heap[child] >= item)
