@@ -10,7 +10,7 @@ internal sealed class PieceCache
     /// <summary>Longer pieces are rare repeats (long words, long CJK runs) and would only churn the cache.</summary>
     public const int MaxPieceBytes = 32;
 
-    private const int Slots = 1 << 13;
+    private const int Slots = 1 << 15;
 
     private readonly Entry?[] entries = new Entry?[Slots];
 

@@ -273,8 +273,8 @@ public sealed class TiktokenEncoding
 
             if (piece.Length > BytePairMerge.SmallPieceLimit)
             {
-                // Far longer than any token (at most 128 bytes in both encodings): straight to the heap merge.
-                sink.Add(BytePairMerge.MergeLarge(ranks, piece));
+                // Longer than any token (at most 128 bytes in both encodings): straight to the heap merge.
+                EncodeLongPiece(piece, ref sink);
                 continue;
             }
 
@@ -293,13 +293,35 @@ public sealed class TiktokenEncoding
                 continue;
             }
 
-            var count = BytePairMerge.MergeSmall(ranks, piece, scratch);
+            var count = BytePairMerge.Merge(ranks, piece, scratch);
             if (cacheable)
             {
                 cache.Store(piece, hash, scratch[..count]);
             }
 
             sink.Add(scratch[..count]);
+        }
+    }
+
+    private void EncodeLongPiece<TSink>(ReadOnlySpan<byte> piece, ref TSink sink)
+        where TSink : struct, ITokenSink
+    {
+        if (piece.Length > 1 << 16)
+        {
+            // Adversarial sizes: a plain array, so the pool does not keep it afterwards.
+            var ids = GC.AllocateUninitializedArray<int>(piece.Length);
+            sink.Add(ids.AsSpan(0, BytePairMerge.MergeWithHeap(ranks, piece, ids)));
+            return;
+        }
+
+        var rented = ArrayPool<int>.Shared.Rent(piece.Length);
+        try
+        {
+            sink.Add(rented.AsSpan(0, BytePairMerge.MergeWithHeap(ranks, piece, rented)));
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(rented);
         }
     }
 }

@@ -4,7 +4,7 @@ using ServerlessGateway.Tokenization;
 namespace ServerlessGateway.Tests.Tokenization;
 
 /// <summary>
-/// The heap merge used for long pieces must make exactly the merges of tiktoken's array scan (used for short ones):
+/// The heap merge used for longer pieces must make exactly the merges of tiktoken's array scan (used for short ones):
 /// both are run on the same random pieces, chosen to have many equal-rank ties and long merge chains.
 /// </summary>
 public sealed class BytePairMergeTests
@@ -17,7 +17,8 @@ public sealed class BytePairMergeTests
         var ranks = RankTable.Load(TiktokenEncoding.OpenRankData(name));
         var random = new Random(7);
         string[] alphabets = ["a", "ab", "abc", " ", " \n", "0123456789", "aeiouxyz", "ABab", "ééè", "中文字", "!?.", "👍"];
-        Span<int> small = stackalloc int[BytePairMerge.SmallPieceLimit];
+        Span<int> scan = stackalloc int[BytePairMerge.SmallPieceLimit];
+        Span<int> heap = stackalloc int[BytePairMerge.SmallPieceLimit];
         for (var i = 0; i < 3000; i++)
         {
             var alphabet = alphabets[random.Next(alphabets.Length)];
@@ -28,9 +29,10 @@ public sealed class BytePairMergeTests
             }
 
             var piece = Encoding.UTF8.GetBytes(text.ToString());
-            var count = BytePairMerge.MergeSmall(ranks, piece, small);
+            var count = BytePairMerge.MergeByScan(ranks, piece, scan);
+            var heapCount = BytePairMerge.MergeWithHeap(ranks, piece, heap);
 
-            Assert.Equal(small[..count].ToArray(), BytePairMerge.MergeLarge(ranks, piece));
+            Assert.Equal(scan[..count].ToArray(), heap[..heapCount].ToArray());
         }
     }
 
@@ -48,7 +50,7 @@ public sealed class BytePairMergeTests
             var bytes = ranks.TokenBytes(rank);
             if (bytes.Length > 1)
             {
-                var count = BytePairMerge.MergeSmall(ranks, bytes, ids);
+                var count = BytePairMerge.MergeByScan(ranks, bytes, ids);
                 Assert.True(count == 1 && ids[0] == rank, $"token {rank} merges to {string.Join(",", ids[..count])}");
             }
         }
