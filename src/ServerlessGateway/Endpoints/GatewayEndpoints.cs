@@ -27,6 +27,7 @@ public static class GatewayEndpoints
         app.MapAnthropicMessages();
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
+        app.MapPost(TokenCounterEndpoints.Route, TokenCounterEndpoints.CountAsync);
 
         return app;
     }
