@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
+using ServerlessGateway.Tokenization;
 
 namespace ServerlessGateway.Inbound.Anthropic;
 
@@ -24,8 +25,9 @@ public static class AnthropicMessagesEndpoint
         var proxy = app.ServiceProvider.GetRequiredService<ProxyHandler>();
         var config = app.ServiceProvider.GetRequiredService<GatewayConfigStore>();
         var time = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var counter = app.ServiceProvider.GetRequiredService<ITokenCounter>();
         app.MapPost("/v1/messages", context => HandleAsync(context, proxy));
-        app.MapPost("/v1/messages/count_tokens", context => CountTokensAsync(context, config, time));
+        app.MapPost("/v1/messages/count_tokens", context => CountTokensAsync(context, config, counter, time));
         return app;
     }
 
@@ -60,25 +62,52 @@ public static class AnthropicMessagesEndpoint
     }
 
     /// <summary>
-    /// Counting tokens needs a tokenizer, which the gateway does not have yet: an honest 501 in Anthropic's
-    /// shape (after authentication, like every route), marked not worth retrying so SDKs do not try again.
+    /// Anthropic's count_tokens: the request is translated like a Messages request and counted with the
+    /// gateway's tokenizer as the prompt of the equivalent chat request. For Claude models that is an
+    /// estimate (Anthropic's tokenizer is not public; o200k_base stands in), which the answer says in
+    /// an "estimate" field next to Anthropic's "input_tokens".
     /// </summary>
-    private static async Task CountTokensAsync(HttpContext context, GatewayConfigStore config, TimeProvider time)
+    private static async Task CountTokensAsync(HttpContext context, GatewayConfigStore config, ITokenCounter counter, TimeProvider time)
     {
         RequestIds.Assign(context, time);
         var request = context.Request;
-        if (KeyAuthenticator.Authenticate(request, config.Current) is null)
+        var snapshot = config.Current;
+        var caller = KeyAuthenticator.Authenticate(request, snapshot);
+        if (caller is null)
         {
             await AnthropicErrors.WriteAsync(context.Response, KeyAuthenticator.HasCredentials(request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
             return;
         }
 
-        context.Response.Headers["x-should-retry"] = "false";
-        await AnthropicErrors.WriteAsync(context.Response, new GatewayError(
-            StatusCodes.Status501NotImplemented,
-            "POST /v1/messages/count_tokens is not available on this gateway yet: it has no tokenizer for its models.",
-            GatewayError.ServerErrorType,
-            "not_implemented"));
+        var read = await PooledBody.ReadAsync(request, snapshot.MaxRequestBodyBytes, context.RequestAborted);
+        if (read.Error is { } tooLarge)
+        {
+            await AnthropicErrors.WriteAsync(context.Response, tooLarge);
+            return;
+        }
+
+        using var body = read.Body!;
+        var translated = AnthropicRequestTranslator.Translate(body.Memory, forCounting: true);
+        var parsed = translated.Error is { } invalid ? invalid : ChatRequestParser.Parse(PooledBody.FromBytes(translated.Value!.OpenAIBody));
+        if (parsed.Error is { } error)
+        {
+            await AnthropicErrors.WriteAsync(context.Response, error);
+            return;
+        }
+
+        var chat = parsed.Value!;
+        if (snapshot.Models.ContainsKey(chat.Model) && !caller.MayUse(chat.Model))
+        {
+            await AnthropicErrors.WriteAsync(context.Response, GatewayError.ModelNotAllowed(chat.Model));
+            return;
+        }
+
+        var count = counter.CountChat(chat);
+        var answer = System.Text.Encoding.UTF8.GetBytes(
+            $"{{\"input_tokens\":{count.Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"estimate\":{(count.IsEstimate ? "true" : "false")}}}");
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = answer.Length;
+        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
     }
 
     private static KeyValuePair<string, string>[] NativeHeadersOf(HttpRequest request)

@@ -26,7 +26,9 @@ public static class AnthropicRequestTranslator
     /// <summary>Anthropic's extended-thinking budgets mapped onto OpenAI's effort levels (see README).</summary>
     public const int LowEffortBelow = 4096, MediumEffortBelow = 16384;
 
-    public static ParseResult<AnthropicTranslation> Translate(ReadOnlyMemory<byte> body)
+    /// <param name="body">The caller's Messages API body.</param>
+    /// <param name="forCounting">A count_tokens body: the same shape, but max_tokens is not required.</param>
+    public static ParseResult<AnthropicTranslation> Translate(ReadOnlyMemory<byte> body, bool forCounting = false)
     {
         if (!Utf8.IsValid(body.Span))
         {
@@ -42,7 +44,7 @@ public static class AnthropicRequestTranslator
             var untranslatable = new UntranslatableContent();
             using (var writer = new Utf8JsonWriter(output, AnthropicJson.WriterOptions))
             {
-                thinking = WriteRequest(document.RootElement, writer, untranslatable);
+                thinking = WriteRequest(document.RootElement, writer, untranslatable, forCounting);
             }
 
             return new AnthropicTranslation(output.WrittenSpan.ToArray(), modelToken, thinking, untranslatable.Refusal);
@@ -99,7 +101,7 @@ public static class AnthropicRequestTranslator
     }
 
     /// <summary>Writes the chat-completions body; returns whether extended thinking was asked for.</summary>
-    private static bool WriteRequest(JsonElement root, Utf8JsonWriter writer, UntranslatableContent untranslatable)
+    private static bool WriteRequest(JsonElement root, Utf8JsonWriter writer, UntranslatableContent untranslatable, bool forCounting)
     {
         var model = RequiredString(root, "model", "model");
         if (string.IsNullOrWhiteSpace(model) || model.Length > 256)
@@ -107,7 +109,7 @@ public static class AnthropicRequestTranslator
             throw Invalid("model", "String should be a model name of 1 to 256 characters");
         }
 
-        var maxTokens = Integer(Required(root, "max_tokens", "max_tokens"), "max_tokens", 1);
+        long? maxTokens = forCounting && Optional(root, "max_tokens") is null ? null : Integer(Required(root, "max_tokens", "max_tokens"), "max_tokens", 1);
         var messages = Array(Required(root, "messages", "messages"), "messages");
         if (messages.GetArrayLength() == 0)
         {
@@ -126,7 +128,10 @@ public static class AnthropicRequestTranslator
         writer.WriteEndArray();
 
         // max_completion_tokens is the current OpenAI name, and the only one reasoning models accept.
-        writer.WriteNumber("max_completion_tokens", Math.Min(maxTokens, int.MaxValue));
+        if (maxTokens is { } max)
+        {
+            writer.WriteNumber("max_completion_tokens", Math.Min(max, int.MaxValue));
+        }
         WriteSampling(root, writer);
         if (OptionalBool(root, "stream", "stream") == true)
         {

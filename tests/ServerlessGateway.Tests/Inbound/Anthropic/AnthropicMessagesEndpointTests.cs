@@ -193,20 +193,41 @@ public sealed class AnthropicMessagesEndpointTests
     }
 
     [Fact]
-    public async Task Count_tokens_is_an_honest_501_until_a_tokenizer_exists()
+    public async Task Count_tokens_counts_the_translated_prompt_like_the_token_counter_does()
+    {
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt-4o", "http://127.0.0.1:9")));
+        using var client = AnthropicClient(gateway, GatewayHost.Key);
+
+        using var bare = await client.PostAsync("/v1/messages/count_tokens", """{"model":"gpt-4o","messages":[{"role":"user","content":"How many tokens is this sentence?"}]}""");
+        using var withSystem = await client.PostAsync("/v1/messages/count_tokens",
+            """{"model":"gpt-4o","system":"You are terse.","messages":[{"role":"user","content":"How many tokens is this sentence?"}]}""");
+        using var reference = await gateway.Client.PostAsync("/utils/token_counter",
+            """{"model":"gpt-4o","messages":[{"role":"user","content":"How many tokens is this sentence?"}]}""");
+
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        var bareCount = (await Json.ReadAsync(bare))["input_tokens"]!.GetValue<int>();
+        Assert.Equal((await Json.ReadAsync(reference))["total_tokens"]!.GetValue<int>(), bareCount);
+        Assert.True((await Json.ReadAsync(withSystem))["input_tokens"]!.GetValue<int>() > bareCount);
+    }
+
+    [Fact]
+    public async Task Count_tokens_refuses_like_the_messages_api()
     {
         await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config());
-        using var client = AnthropicClient(gateway, GatewayHost.Key);
         using var anonymous = AnthropicClient(gateway, null);
+        using var restricted = AnthropicClient(gateway, GatewayHost.RestrictedKey);
+        using var client = AnthropicClient(gateway, GatewayHost.Key);
 
-        using var response = await client.PostAsync("/v1/messages/count_tokens", """{"model":"mock-echo","messages":[{"role":"user","content":"x"}]}""");
-        using var refused = await anonymous.PostAsync("/v1/messages/count_tokens", "{}");
+        using var unauthenticated = await anonymous.PostAsync("/v1/messages/count_tokens", "{}");
+        using var forbidden = await restricted.PostAsync("/v1/messages/count_tokens", """{"model":"mock-embedding","messages":[{"role":"user","content":"x"}]}""");
+        using var invalid = await client.PostAsync("/v1/messages/count_tokens", """{"model":"mock-echo","messages":[]}""");
 
-        Assert.Equal(StatusCodes.Status501NotImplemented, (int)response.StatusCode);
-        Assert.Equal("false", response.Headers.GetValues("x-should-retry").Single());
-        Assert.Contains("tokenizer", AnthropicEvents.AssertError(await response.Content.ReadAsStringAsync(), "api_error")["message"]!.GetValue<string>(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        AnthropicEvents.AssertError(await refused.Content.ReadAsStringAsync(), "authentication_error");
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        AnthropicEvents.AssertError(await unauthenticated.Content.ReadAsStringAsync(), "authentication_error");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        AnthropicEvents.AssertError(await forbidden.Content.ReadAsStringAsync(), "permission_error");
+        Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+        AnthropicEvents.AssertError(await invalid.Content.ReadAsStringAsync(), "invalid_request_error");
     }
 
     /// <summary>A client that sends its key the way Anthropic SDKs do.</summary>
