@@ -36,7 +36,7 @@ public sealed partial class ErrorShapeMiddleware(RequestDelegate next, TimeProvi
         RequestIds.Assign(context, time);
         var request = context.Request;
         var error = response.StatusCode == StatusCodes.Status404NotFound
-            ? new GatewayError(404, $"Unknown request URL: {request.Method} {request.Path}. This gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages and GET /v1/models.", GatewayError.InvalidRequestType, "unknown_url")
+            ? new GatewayError(404, $"Unknown request URL: {request.Method} {request.Path}. This gateway serves POST /v1/chat/completions, POST /v1/embeddings, POST /v1/messages, GET /v1/models and POST /utils/token_counter.", GatewayError.InvalidRequestType, "unknown_url")
             : new GatewayError(405, $"The method {request.Method} is not allowed for {request.Path}.", GatewayError.InvalidRequestType, "method_not_allowed");
         await error.WriteAsync(response);
     }
