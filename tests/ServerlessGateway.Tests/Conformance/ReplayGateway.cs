@@ -10,34 +10,26 @@ namespace ServerlessGateway.Tests.Conformance;
 /// OpenAI and Ollama recordings go through an openai-compatible provider, Azure ones through an
 /// azure-openai provider with the classic /openai/deployments/{name} URL shape.
 /// </summary>
-public sealed class ReplayGateway : IAsyncLifetime
+public sealed class ReplayGateway : UpstreamAndGateway
 {
     public const string OpenAIModel = "replay-openai";
     public const string AzureModel = "replay-azure";
     public const string AzureDeployment = "gpt-4o-mini";
 
-    private FakeUpstream? upstream;
-    private GatewayHost? gateway;
-
-    public FakeUpstream Upstream => upstream ?? throw new InvalidOperationException("not started");
-
-    public GatewayHost Gateway => gateway ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
+    protected override JsonObject Configure(string upstreamBaseUrl)
     {
-        upstream = await FakeUpstream.StartAsync();
-        var config = GatewayHost.Config((OpenAIModel, upstream.BaseUrl));
+        var config = GatewayHost.Config((OpenAIModel, upstreamBaseUrl));
         var settings = config["Gateway"]!;
         settings["Providers"]!["azure"] = new JsonObject
         {
             ["Type"] = "azure-openai",
-            ["Endpoint"] = upstream.BaseUrl,
+            ["Endpoint"] = upstreamBaseUrl,
             ["ApiShape"] = "deployments",
             ["ApiKey"] = "k",
             ["TimeoutSeconds"] = 5,
         };
         settings["Models"]![AzureModel] = GatewayHost.Deployments(("azure", AzureDeployment));
-        gateway = await GatewayHost.StartAsync(config);
+        return config;
     }
 
     /// <summary>Serves the recording from the upstream and returns what the gateway answered.</summary>
@@ -54,19 +46,6 @@ public sealed class ReplayGateway : IAsyncLifetime
             response.Content.Headers.ContentType?.MediaType,
             await response.Content.ReadAsByteArrayAsync(),
             Upstream.LastRequest);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (gateway is not null)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        if (upstream is not null)
-        {
-            await upstream.DisposeAsync();
-        }
     }
 
     private static string ChatBody(string model, bool stream, bool includeUsage)

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Tests.Infrastructure;
 
@@ -9,25 +10,17 @@ namespace ServerlessGateway.Tests.Providers.Anthropic;
 /// The model "replay-failover" has three deployments on the same upstream, to replay a recorded
 /// sequence of failures and the answer that followed.
 /// </summary>
-public sealed class AnthropicReplayGateway : IAsyncLifetime
+public sealed class AnthropicReplayGateway : UpstreamAndGateway
 {
     public const string Model = "replay-anthropic";
     public const string FailoverModel = "replay-failover";
     public const string UpstreamModel = "claude-haiku-4-5";
 
-    private FakeUpstream? upstream;
-    private GatewayHost? gateway;
-
-    public FakeUpstream Upstream => upstream ?? throw new InvalidOperationException("not started");
-
-    public GatewayHost Gateway => gateway ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
+    protected override JsonObject Configure(string upstreamBaseUrl)
     {
-        upstream = await FakeUpstream.StartAsync();
-        var config = AnthropicTestWire.WithAnthropic(GatewayHost.Config(), upstream.BaseUrl, Model, upstreamModel: UpstreamModel);
+        var config = AnthropicTestWire.WithAnthropic(GatewayHost.Config(), upstreamBaseUrl, Model, upstreamModel: UpstreamModel);
         config["Gateway"]!["Models"]![FailoverModel] = GatewayHost.Deployments(("anthropic", "first"), ("anthropic", "second"), ("anthropic", "third"));
-        gateway = await GatewayHost.StartAsync(config);
+        return config;
     }
 
     /// <summary>Serves <paramref name="answers"/> one per request, and posts <paramref name="body"/> to the gateway.</summary>
@@ -48,19 +41,6 @@ public sealed class AnthropicReplayGateway : IAsyncLifetime
 
     public static string ChatBody(string model, bool stream, bool includeUsage = false) =>
         $$"""{"model":"{{model}}","messages":[{"role":"user","content":"Replay the recording."}]{{(stream ? includeUsage ? ""","stream":true,"stream_options":{"include_usage":true}""" : ""","stream":true""" : "")}}}""";
-
-    public async ValueTask DisposeAsync()
-    {
-        if (gateway is not null)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        if (upstream is not null)
-        {
-            await upstream.DisposeAsync();
-        }
-    }
 
     private static async Task ServeAsync(HttpContext context, AnthropicRecordings.Exchange answer)
     {

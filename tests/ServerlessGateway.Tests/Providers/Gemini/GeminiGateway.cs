@@ -9,7 +9,7 @@ namespace ServerlessGateway.Tests.Providers.Gemini;
 /// (/v1beta/models/…), Vertex AI (/v1/projects/…/publishers/google/models/…) and, for failover, an
 /// OpenAI-compatible server (/v1/chat/completions); each test sets what it answers.
 /// </summary>
-public sealed class GeminiGateway : IAsyncLifetime
+public sealed class GeminiGateway : UpstreamAndGateway
 {
     public const string ApiKey = "gemini-test-key";
     public const string VertexToken = "ya29.vertex-test-token";
@@ -29,29 +29,23 @@ public sealed class GeminiGateway : IAsyncLifetime
     /// <summary>Gemini first, an OpenAI-compatible deployment second: shows whether a failure fails over.</summary>
     public const string FailoverModel = "gemini-then-openai";
 
-    private FakeUpstream? upstream;
-    private GatewayHost? gateway;
+    protected override IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string> { ["GEMINI_TEST_KEY"] = ApiKey };
 
-    public FakeUpstream Upstream => upstream ?? throw new InvalidOperationException("not started");
-
-    public GatewayHost Gateway => gateway ?? throw new InvalidOperationException("not started");
-
-    public async ValueTask InitializeAsync()
+    protected override JsonObject Configure(string upstreamBaseUrl)
     {
-        upstream = await FakeUpstream.StartAsync();
         var config = GatewayHost.Config();
         var settings = config["Gateway"]!;
         settings["Providers"]!["gemini"] = new JsonObject
         {
             ["Type"] = "gemini",
-            ["BaseUrl"] = upstream.BaseUrl + "/v1beta",
+            ["BaseUrl"] = upstreamBaseUrl + "/v1beta",
             ["ApiKey"] = "${GEMINI_TEST_KEY}",
             ["TimeoutSeconds"] = 5,
         };
         settings["Providers"]!["vertex"] = new JsonObject
         {
             ["Type"] = "gemini",
-            ["BaseUrl"] = upstream.BaseUrl + VertexPath,
+            ["BaseUrl"] = upstreamBaseUrl + VertexPath,
             ["Auth"] = "bearer",
             ["ApiKey"] = VertexToken,
             ["TimeoutSeconds"] = 5,
@@ -59,7 +53,7 @@ public sealed class GeminiGateway : IAsyncLifetime
         settings["Providers"]!["fallback"] = new JsonObject
         {
             ["Type"] = "openai-compatible",
-            ["BaseUrl"] = upstream.BaseUrl + "/v1",
+            ["BaseUrl"] = upstreamBaseUrl + "/v1",
             ["Auth"] = "none",
             ["TimeoutSeconds"] = 5,
         };
@@ -69,7 +63,7 @@ public sealed class GeminiGateway : IAsyncLifetime
         }
 
         settings["Models"]![FailoverModel] = GatewayHost.Deployments(("gemini", "gemini-2.5-flash"), ("fallback", "gpt-fallback"));
-        gateway = await GatewayHost.StartAsync(config, new Dictionary<string, string> { ["GEMINI_TEST_KEY"] = ApiKey });
+        return config;
     }
 
     /// <summary>Gemini answers with <paramref name="handler"/>; the OpenAI fallback always answers "from fallback".</summary>
@@ -88,17 +82,4 @@ public sealed class GeminiGateway : IAsyncLifetime
 
     /// <summary>The body the Gemini endpoint received last.</summary>
     public JsonObject LastGeminiBody => JsonNode.Parse(Upstream.Requests.Last(r => !r.PathAndQuery.StartsWith("/v1/chat", StringComparison.Ordinal)).Body)!.AsObject();
-
-    public async ValueTask DisposeAsync()
-    {
-        if (gateway is not null)
-        {
-            await gateway.DisposeAsync();
-        }
-
-        if (upstream is not null)
-        {
-            await upstream.DisposeAsync();
-        }
-    }
 }

@@ -1,0 +1,44 @@
+using System.Text.Json.Nodes;
+
+namespace ServerlessGateway.Tests.Infrastructure;
+
+/// <summary>
+/// One fake upstream and one gateway configured against it, shared by the tests of a class (xunit
+/// runs a class's tests one at a time, so each test can point the upstream at what it needs).
+/// </summary>
+public abstract class UpstreamAndGateway : IAsyncLifetime
+{
+    private FakeUpstream? upstream;
+    private GatewayHost? gateway;
+
+    public FakeUpstream Upstream => upstream ?? throw new InvalidOperationException("not started");
+
+    public GatewayHost Gateway => gateway ?? throw new InvalidOperationException("not started");
+
+    /// <summary>The gateway's configuration, given the upstream's base URL.</summary>
+    protected abstract JsonObject Configure(string upstreamBaseUrl);
+
+    /// <summary>Environment variables the configuration's ${NAME} references read.</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Environment => null;
+
+    public async ValueTask InitializeAsync()
+    {
+        upstream = await FakeUpstream.StartAsync();
+        gateway = await GatewayHost.StartAsync(Configure(upstream.BaseUrl), Environment);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (gateway is not null)
+        {
+            await gateway.DisposeAsync();
+        }
+
+        if (upstream is not null)
+        {
+            await upstream.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
