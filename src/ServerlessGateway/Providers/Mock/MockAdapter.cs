@@ -4,6 +4,7 @@ using ServerlessGateway.Accounting;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Tokenization;
 
 namespace ServerlessGateway.Providers.Mock;
 
@@ -13,7 +14,7 @@ namespace ServerlessGateway.Providers.Mock;
 /// the default configuration work with no keys and no network, and lets apps test against the gateway.
 /// Its answers say "mock" in the model name and system_fingerprint, and /v1/models lists it as a mock.
 /// </summary>
-public sealed class MockAdapter(TimeProvider time) : IProviderAdapter
+public sealed class MockAdapter(TimeProvider time, ITokenCounter tokens) : IProviderAdapter
 {
     public string ProviderType => ProviderTypes.Mock;
 
@@ -36,7 +37,7 @@ public sealed class MockAdapter(TimeProvider time) : IProviderAdapter
 
     private UpstreamResult Chat(ChatRequest request, string requestId, string model, MockOptions options)
     {
-        var reply = MockReply.For(request, requestId, model, MockText.Answer(request, options), time.GetUtcNow().ToUnixTimeSeconds());
+        var reply = MockReply.For(request, requestId, model, MockText.Answer(request, options), time.GetUtcNow().ToUnixTimeSeconds(), tokens);
         if (request.Stream)
         {
             return new MockStreamResponse(reply, options, request.CallerWantsStreamUsage, time);
@@ -45,14 +46,14 @@ public sealed class MockAdapter(TimeProvider time) : IProviderAdapter
         return new BufferedUpstreamResponse(200, PooledBody.FromBytes(MockJson.Completion(reply)), reply.Usage);
     }
 
-    private static BufferedUpstreamResponse Embeddings(EmbeddingsRequest request, string model, MockOptions options)
+    private BufferedUpstreamResponse Embeddings(EmbeddingsRequest request, string model, MockOptions options)
     {
         var dimensions = request.Dimensions ?? options.EmbeddingDimensions;
         var inputs = InputItems(request.Body.Span.Slice(request.Input.Start, request.Input.Length));
         var vectors = inputs.Select(input => Vector(input, dimensions)).ToList();
-        var tokens = inputs.Sum(input => MockText.EstimateTokens(input.Length));
-        var json = MockJson.Embeddings(model, vectors, request.Base64, tokens);
-        return new BufferedUpstreamResponse(200, PooledBody.FromBytes(json), new TokenUsage(tokens, 0));
+        var promptTokens = inputs.Sum(input => MockText.Tokens(tokens, request.Model, input));
+        var json = MockJson.Embeddings(model, vectors, request.Base64, promptTokens);
+        return new BufferedUpstreamResponse(200, PooledBody.FromBytes(json), new TokenUsage(promptTokens, 0));
     }
 
     /// <summary>Each input item's raw JSON text: one for a string or a token array, one per element of a list.</summary>

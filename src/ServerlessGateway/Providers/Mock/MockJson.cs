@@ -173,10 +173,11 @@ internal sealed record MockReply(string Id, long Created, string Model, string T
 {
     public string FinishReason => ToolName is null ? "stop" : "tool_calls";
 
-    public static MockReply For(ChatRequest request, string requestId, string model, string text, long created)
+    /// <summary>Usage counted with the gateway's tokenizer, as an OpenAI model would report it.</summary>
+    public static MockReply For(ChatRequest request, string requestId, string model, string text, long created, Tokenization.ITokenCounter tokens)
     {
-        var promptTokens = MockText.EstimateTokens(request.Body.Length);
-        var completionTokens = request.ForcedToolName is null ? MockText.EstimateTokens(System.Text.Encoding.UTF8.GetByteCount(text)) * request.ChoiceCount : 5;
+        var promptTokens = request.Body.Length <= MockText.ExactCountLimit ? tokens.CountChat(request).Tokens : request.Body.Length / 4;
+        var completionTokens = request.ForcedToolName is null ? tokens.CountText(request.Model, text).Tokens * request.ChoiceCount : 5;
         return new MockReply("chatcmpl-mock-" + requestId, created, model, text, request.ForcedToolName, request.ChoiceCount, new TokenUsage(promptTokens, completionTokens));
     }
 }

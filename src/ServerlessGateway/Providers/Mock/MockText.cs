@@ -51,8 +51,12 @@ internal static class MockText
         return text.ToString();
     }
 
-    /// <summary>A rough token count (4 bytes a token) until the tokenizer exists; the mock's usage is labelled an estimate.</summary>
-    public static int EstimateTokens(int utf8Bytes) => Math.Max(1, (utf8Bytes + 3) / 4);
+    /// <summary>Inputs larger than this are estimated (4 bytes a token): exact counting of megabytes costs seconds.</summary>
+    public const int ExactCountLimit = 256 * 1024;
+
+    /// <summary>Tokens of an input, counted exactly up to <see cref="ExactCountLimit"/> bytes.</summary>
+    public static int Tokens(Tokenization.ITokenCounter counter, string model, ReadOnlySpan<byte> utf8) =>
+        utf8.Length <= ExactCountLimit ? counter.CountText(model, utf8).Tokens : utf8.Length / 4;
 
     /// <summary>Splits text into stream pieces of N words, each keeping its following space.</summary>
     public static List<string> Chunks(string text, int wordsPerChunk)
