@@ -32,10 +32,4 @@ public static class SseResponse
         $"The upstream deployment '{deployment}' {why}; the answer above is incomplete.",
         GatewayError.ServerErrorType,
         "upstream_stream_incomplete");
-
-    internal static bool IsJsonError(ReadOnlySpan<byte> data)
-    {
-        var reader = new Utf8JsonReader(data);
-        return reader.Read() && reader.TokenType == JsonTokenType.StartObject && reader.Read() && reader.ValueTextEquals("error"u8);
-    }
 }
