@@ -62,18 +62,7 @@ public sealed class RawHttpConnection : IDisposable
         }
         else
         {
-            var remaining = contentLength;
-            while (remaining > 0)
-            {
-                if (end == start)
-                {
-                    await FillAsync();
-                }
-
-                var take = Math.Min(remaining, end - start);
-                start += take;
-                remaining -= take;
-            }
+            await SkipAsync(contentLength);
         }
 
         return (status, firstByte);
@@ -128,18 +117,23 @@ public sealed class RawHttpConnection : IDisposable
                 return;
             }
 
-            var remaining = size + 2;
-            while (remaining > 0)
-            {
-                if (end == start)
-                {
-                    await FillAsync();
-                }
+            await SkipAsync(size + 2); // the chunk and its CRLF
+        }
+    }
 
-                var take = Math.Min(remaining, end - start);
-                start += take;
-                remaining -= take;
+    /// <summary>Consumes <paramref name="count"/> body bytes, reading more as needed.</summary>
+    private async ValueTask SkipAsync(int count)
+    {
+        while (count > 0)
+        {
+            if (end == start)
+            {
+                await FillAsync();
             }
+
+            var take = Math.Min(count, end - start);
+            start += take;
+            count -= take;
         }
     }
 

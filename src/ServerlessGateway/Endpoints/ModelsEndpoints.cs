@@ -60,11 +60,6 @@ public static class ModelsEndpoints
         return caller;
     }
 
-    internal static Task WriteJsonAsync(HttpContext context, byte[] json, int status = StatusCodes.Status200OK)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = json.Length;
-        return context.Response.Body.WriteAsync(json).AsTask();
-    }
+    internal static Task WriteJsonAsync(HttpContext context, byte[] json, int status = StatusCodes.Status200OK) =>
+        JsonResponse.WriteAsync(context.Response, status, json);
 }

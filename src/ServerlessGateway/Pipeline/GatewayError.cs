@@ -72,17 +72,5 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
     public byte[] ToJsonBytes() =>
         JsonSerializer.SerializeToUtf8Bytes(new ErrorResponse(new ErrorBody(Message, Type, Param, Code)), GatewayJsonContext.Default.ErrorResponse);
 
-    public Task WriteAsync(HttpResponse response)
-    {
-        response.StatusCode = Status;
-        response.ContentType = "application/json";
-        if (RetryAfterSeconds is { } seconds)
-        {
-            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        var body = ToJsonBytes();
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body).AsTask();
-    }
+    public Task WriteAsync(HttpResponse response) => JsonResponse.WriteAsync(response, Status, ToJsonBytes(), RetryAfterSeconds);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Providers.Streaming;
 using ServerlessGateway.Resilience;
@@ -21,24 +20,11 @@ public sealed class OpenAICallerFormat : ICallerFormat
         }
 
         // The upstream's own OpenAI-shaped error, status and message kept as they were.
-        response.StatusCode = failure.Error.Status;
-        response.ContentType = "application/json";
-        if (failure.Error.RetryAfterSeconds is { } retryAfter)
-        {
-            response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-        }
-
-        response.ContentLength = failure.UpstreamBody.Length;
-        await response.Body.WriteAsync(failure.UpstreamBody);
+        await JsonResponse.WriteAsync(response, failure.Error.Status, failure.UpstreamBody, failure.Error.RetryAfterSeconds);
     }
 
-    public async Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
-    {
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = answer.Length;
-        await response.Body.WriteAsync(answer, cancellationToken);
-    }
+    public Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken) =>
+        JsonResponse.WriteAsync(response, status, answer, cancellationToken: cancellationToken);
 
     public IChunkSink StartStream(HttpResponse response)
     {

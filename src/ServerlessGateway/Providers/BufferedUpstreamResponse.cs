@@ -19,10 +19,7 @@ public sealed class BufferedUpstreamResponse(int status, PooledBody body, TokenU
     {
         if (InCallerApi)
         {
-            response.StatusCode = status;
-            response.ContentType = "application/json";
-            response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body.Memory, cancellationToken);
+            await JsonResponse.WriteAsync(response, status, body.Memory, cancellationToken: cancellationToken);
         }
         else
         {

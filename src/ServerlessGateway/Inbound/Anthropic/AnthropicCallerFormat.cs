@@ -33,15 +33,7 @@ public sealed class AnthropicCallerFormat : ICallerFormat
             return;
         }
 
-        response.StatusCode = failure.Error.Status;
-        response.ContentType = "application/json";
-        if (failure.Error.RetryAfterSeconds is { } seconds)
-        {
-            response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        response.ContentLength = failure.CallerApiBody.Length;
-        await response.Body.WriteAsync(failure.CallerApiBody);
+        await JsonResponse.WriteAsync(response, failure.Error.Status, failure.CallerApiBody, failure.Error.RetryAfterSeconds);
     }
 
     public async Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
@@ -58,10 +50,7 @@ public sealed class AnthropicCallerFormat : ICallerFormat
             return;
         }
 
-        response.StatusCode = status;
-        response.ContentType = "application/json";
-        response.ContentLength = message.Length;
-        await response.Body.WriteAsync(message, cancellationToken);
+        await JsonResponse.WriteAsync(response, status, message, cancellationToken: cancellationToken);
     }
 
     public IChunkSink StartStream(HttpResponse response)

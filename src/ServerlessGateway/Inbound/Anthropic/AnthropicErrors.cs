@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Pipeline;
@@ -72,19 +71,8 @@ public static class AnthropicErrors
         return buffer.WrittenSpan.ToArray();
     }
 
-    public static async Task WriteAsync(HttpResponse response, GatewayError error)
-    {
-        response.StatusCode = error.Status;
-        response.ContentType = "application/json";
-        if (error.RetryAfterSeconds is { } seconds)
-        {
-            response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        }
-
-        var body = ToJsonBytes(error, RequestId(response));
-        response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body);
-    }
+    public static Task WriteAsync(HttpResponse response, GatewayError error) =>
+        JsonResponse.WriteAsync(response, error.Status, ToJsonBytes(error, RequestId(response)), error.RetryAfterSeconds);
 
     /// <summary>The id the pipeline assigned (x-request-id), quoted in error bodies as Anthropic does.</summary>
     public static string? RequestId(HttpResponse response) =>

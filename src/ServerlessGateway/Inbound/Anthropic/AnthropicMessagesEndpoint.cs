@@ -105,9 +105,7 @@ public static class AnthropicMessagesEndpoint
         var count = counter.CountChat(chat);
         var answer = System.Text.Encoding.UTF8.GetBytes(
             $"{{\"input_tokens\":{count.Tokens.ToString(System.Globalization.CultureInfo.InvariantCulture)},\"estimate\":{(count.IsEstimate ? "true" : "false")}}}");
-        context.Response.ContentType = "application/json";
-        context.Response.ContentLength = answer.Length;
-        await context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        await JsonResponse.WriteAsync(context.Response, StatusCodes.Status200OK, answer, cancellationToken: context.RequestAborted);
     }
 
     private static KeyValuePair<string, string>[] NativeHeadersOf(HttpRequest request)
