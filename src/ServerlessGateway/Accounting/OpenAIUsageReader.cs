@@ -16,7 +16,7 @@ public static class OpenAIUsageReader
         choicesEmpty = false;
         try
         {
-            return TryReadCore(json, ref usage, ref choicesEmpty);
+            return TryReadCore(json, ref usage, ref choicesEmpty, validateAll: false);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
@@ -27,12 +27,35 @@ public static class OpenAIUsageReader
         }
     }
 
-    private static bool TryReadCore(ReadOnlySequence<byte> json, ref TokenUsage usage, ref bool choicesEmpty)
+    /// <summary>
+    /// A complete answer's usage (null when it has none), read in the same pass that checks the whole
+    /// document is JSON: throws <see cref="JsonException"/> when it is not.
+    /// </summary>
+    public static TokenUsage? ReadAnswer(ReadOnlySequence<byte> json)
+    {
+        TokenUsage usage = default;
+        var choicesEmpty = false;
+        try
+        {
+            return TryReadCore(json, ref usage, ref choicesEmpty, validateAll: true) ? usage : null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new JsonException(ex.Message, ex); // an escape that is not valid UTF-16
+        }
+    }
+
+    private static bool TryReadCore(ReadOnlySequence<byte> json, ref TokenUsage usage, ref bool choicesEmpty, bool validateAll)
     {
         var found = false;
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
+            if (validateAll)
+            {
+                ReadToEnd(ref reader);
+            }
+
             return false;
         }
 
@@ -75,7 +98,19 @@ public static class OpenAIUsageReader
             }
         }
 
+        if (validateAll)
+        {
+            ReadToEnd(ref reader);
+        }
+
         return found;
+    }
+
+    private static void ReadToEnd(ref Utf8JsonReader reader)
+    {
+        while (reader.Read())
+        {
+        }
     }
 
     /// <summary>

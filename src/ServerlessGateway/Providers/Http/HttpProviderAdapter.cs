@@ -63,12 +63,7 @@ public abstract class HttpProviderAdapter(IHttpClientFactory clients, TimeProvid
     {
         try
         {
-            TokenUsage? usage = OpenAIUsageReader.TryRead(new System.Buffers.ReadOnlySequence<byte>(body.Memory), out var found, out _) ? found : null;
-            var validate = new Utf8JsonReader(body.Span);
-            while (validate.Read())
-            {
-            }
-
+            var usage = OpenAIUsageReader.ReadAnswer(new System.Buffers.ReadOnlySequence<byte>(body.Memory));
             return new BufferedUpstreamResponse(status, body, usage);
         }
         catch (JsonException ex)
