@@ -12,6 +12,7 @@ using ServerlessGateway.Providers.Gemini;
 using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
+using ServerlessGateway.Storage;
 using ServerlessGateway.Tokenization;
 
 namespace ServerlessGateway;
@@ -84,6 +85,7 @@ public static partial class GatewayApplication
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton<ITokenCounter, TokenCounter>();
+        services.AddGatewayStorage();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));

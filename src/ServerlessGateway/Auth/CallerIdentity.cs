@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using ServerlessGateway.Budgets;
+using ServerlessGateway.Limits;
 
 namespace ServerlessGateway.Auth;
 
@@ -12,5 +14,26 @@ public sealed class CallerIdentity(string keyName, bool isAdmin, FrozenSet<strin
     /// <summary>Null means every model.</summary>
     public FrozenSet<string>? AllowedModels { get; } = allowedModels;
 
+    /// <summary>Stable id of the key: "cfg:{name}" for keys from the configuration file, the store's id otherwise.</summary>
+    public string KeyId { get; init; } = "cfg:" + keyName;
+
+    public string? UserId { get; init; }
+
+    public string? TeamId { get; init; }
+
+    public string? OrganizationId { get; init; }
+
+    /// <summary>
+    /// Every level of the hierarchy this request belongs to (key first, organisation last) with the limits
+    /// and budget each carries; a request is checked against all of them.
+    /// </summary>
+    public IReadOnlyList<GovernedScope> Scopes { get; init; } = [];
+
+    /// <summary>The key's default tags, recorded with its usage (request tags are added to these).</summary>
+    public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
+
     public bool MayUse(string model) => AllowedModels is null || AllowedModels.Contains(model);
 }
+
+/// <summary>One level a request belongs to, with its limits and budget (either may be absent).</summary>
+public sealed record GovernedScope(ScopeRef Scope, LimitSpec Limits, BudgetSpec? Budget);

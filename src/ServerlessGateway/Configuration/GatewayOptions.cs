@@ -23,6 +23,10 @@ public sealed class GatewayOptions
 
     public List<VirtualKeyOptions> Keys { get; set; } = [];
 
+    public StorageOptions Storage { get; set; } = new();
+
+    public GovernanceOptions Governance { get; set; } = new();
+
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
@@ -40,6 +44,20 @@ public sealed class VirtualKeyOptions
 
     /// <summary>Logical model names this key may call; empty or "*" means all.</summary>
     public List<string> Models { get; set; } = [];
+
+    /// <summary>Ids of the user, team and organisation (in the admin store) this key belongs to.</summary>
+    public string? User { get; set; }
+
+    public string? Team { get; set; }
+
+    public string? Organization { get; set; }
+
+    public LimitOptions? Limits { get; set; }
+
+    public BudgetOptions? Budget { get; set; }
+
+    /// <summary>Default tags recorded with this key's usage.</summary>
+    public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class ProviderOptions
@@ -96,6 +114,9 @@ public sealed class ModelOptions
 {
     /// <summary>Tried in order: a failure before the first byte reaches the caller moves to the next.</summary>
     public List<DeploymentOptions> Deployments { get; set; } = [];
+
+    /// <summary>A cheaper logical model served instead once a budget passes the policy's DowngradeAt.</summary>
+    public string? DowngradeTo { get; set; }
 }
 
 public sealed class DeploymentOptions
@@ -107,6 +128,9 @@ public sealed class DeploymentOptions
 
     /// <summary>Overrides the provider's timeout for this deployment.</summary>
     public int? TimeoutSeconds { get; set; }
+
+    /// <summary>The price-table entry to charge at, when it is not the upstream model name (Azure deployment names).</summary>
+    public string? PriceAs { get; set; }
 }
 
 /// <summary>The provider types the gateway knows.</summary>

@@ -17,6 +17,15 @@ public sealed class GatewaySnapshot
 
     public required KeyTable Keys { get; init; }
 
+    /// <summary>Read at start-up only: changing storage needs a restart.</summary>
+    public required StorageOptions Storage { get; init; }
+
+    /// <summary>Validated governance settings as written (limits, budgets policy, ledger, alerts).</summary>
+    public required GovernanceOptions Governance { get; init; }
+
+    /// <summary>The zone budget periods align to.</summary>
+    public required TimeZoneInfo TimeZone { get; init; }
+
     /// <summary>Problems that do not stop the gateway (missing provider secrets): readiness reports them.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
 

@@ -41,6 +41,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
 
         var models = BuildModels(options, providers, errors, problems);
         var keys = BuildKeys(options, models, errors);
+        var timeZone = GovernanceValidation.Validate(options, errors);
 
         if (errors.Count > 0)
         {
@@ -54,6 +55,9 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 StreamKeepAlive = TimeSpan.FromSeconds(options.StreamKeepAliveSeconds),
                 Models = models.ToFrozenDictionary(StringComparer.Ordinal),
                 Keys = keys,
+                Storage = options.Storage,
+                Governance = options.Governance,
+                TimeZone = timeZone,
                 Problems = problems,
                 LoadedAt = time.GetUtcNow(),
             },

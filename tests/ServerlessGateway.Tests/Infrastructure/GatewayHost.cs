@@ -95,6 +95,7 @@ public sealed class GatewayHost : IAsyncDisposable
         string[]? extraArgs = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");
+        UseOwnStorage(config);
         await File.WriteAllTextAsync(path, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         var logs = new RecordingLoggerProvider();
         var app = GatewayApplication.Create(["--config", path, "--urls", "http://127.0.0.1:0", .. extraArgs ?? []], builder =>
@@ -114,6 +115,27 @@ public sealed class GatewayHost : IAsyncDisposable
         });
         await app.StartAsync();
         return new GatewayHost(app, path, logs);
+    }
+
+    /// <summary>
+    /// Tests run in parallel, so a configuration that names no storage gets memory; one that names SQLite
+    /// without a path gets its own temp file (deleted with the host's temp directory by the OS).
+    /// </summary>
+    private static void UseOwnStorage(JsonObject config)
+    {
+        if (config["Gateway"] is not JsonObject gateway)
+        {
+            return;
+        }
+
+        if (gateway["Storage"] is not JsonObject storage)
+        {
+            gateway["Storage"] = new JsonObject { ["Kind"] = "memory" };
+        }
+        else if (storage["SqlitePath"] is null)
+        {
+            storage["SqlitePath"] = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.db");
+        }
     }
 
     public async Task RewriteConfigAsync(JsonObject config) =>

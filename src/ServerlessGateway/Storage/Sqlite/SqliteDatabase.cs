@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+
+namespace ServerlessGateway.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite file shared by every store of this process and by other processes on the same machine.
+/// WAL mode lets readers run beside the one writer; the busy time-out makes a writer wait for another
+/// process's transaction instead of failing. Connections are pooled by Microsoft.Data.Sqlite, so opening
+/// one per operation is cheap and keeps stores free of shared connection state.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private static readonly Lock InitLock = new();
+    private static bool providerReady;
+    private readonly string connectionString;
+
+    public SqliteDatabase(string path)
+    {
+        EnsureProvider();
+        Path = System.IO.Path.GetFullPath(path);
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL);");
+    }
+
+    public string Path { get; }
+
+    /// <summary>An open connection (from the pool) that waits up to 10 s for another writer.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;");
+        return connection;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="migrations"/>[i] for every version past the component's recorded one, each in a
+    /// transaction; concurrent processes starting together serialise on the write lock and skip what is done.
+    /// </summary>
+    public void Migrate(string component, params string[] migrations)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var read = connection.CreateCommand();
+        read.Transaction = transaction;
+        read.CommandText = "SELECT version FROM schema_versions WHERE component = $c";
+        read.Parameters.AddWithValue("$c", component);
+        var current = read.ExecuteScalar() is long v ? (int)v : 0;
+        for (var i = current; i < migrations.Length; i++)
+        {
+            using var apply = connection.CreateCommand();
+            apply.Transaction = transaction;
+            apply.CommandText = migrations[i];
+            apply.ExecuteNonQuery();
+        }
+
+        if (migrations.Length > current)
+        {
+            using var record = connection.CreateCommand();
+            record.Transaction = transaction;
+            record.CommandText = "INSERT INTO schema_versions(component, version) VALUES($c, $v) ON CONFLICT(component) DO UPDATE SET version = $v";
+            record.Parameters.AddWithValue("$c", component);
+            record.Parameters.AddWithValue("$v", migrations.Length);
+            record.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static void EnsureProvider()
+    {
+        lock (InitLock)
+        {
+            if (!providerReady)
+            {
+                SQLitePCL.Batteries_V2.Init();
+                providerReady = true;
+            }
+        }
+    }
+}
