@@ -45,6 +45,9 @@ public sealed class LogicalModel(string name, IReadOnlyList<Deployment> deployme
 
     public bool IsServable => Deployments.Count > 0;
 
+    /// <summary>The cheaper model served instead once a budget passes the policy's DowngradeAt.</summary>
+    public string? DowngradeTo { get; init; }
+
     /// <summary>Shown as owned_by in /v1/models; a model served only by mocks says so.</summary>
     public string OwnedBy => Deployments.All(d => d.Provider.Type == ProviderTypes.Mock) ? "serverless-gateway-mock" : "serverless-gateway";
 }

@@ -178,7 +178,12 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 }
             }
 
-            models[modelName] = new LogicalModel(modelName, enabled, disabled);
+            if (model.DowngradeTo is { } cheaper && (cheaper == modelName || !options.Models.ContainsKey(cheaper)))
+            {
+                errors.Add($"{where}:DowngradeTo must name another configured model; '{cheaper}' is not one.");
+            }
+
+            models[modelName] = new LogicalModel(modelName, enabled, disabled) { DowngradeTo = model.DowngradeTo };
         }
 
         return models;

@@ -16,10 +16,10 @@ public static class ChatRequestParser
     private static class Fields
     {
         public const int Model = 0, Messages = 1, Stream = 2, StreamOptions = 3, MaxTokens = 4, MaxCompletionTokens = 5,
-            N = 6, Temperature = 7, TopP = 8, Tools = 9, ToolChoice = 10;
+            N = 6, Temperature = 7, TopP = 8, Tools = 9, ToolChoice = 10, User = 11, Metadata = 12;
 
         public static readonly string[] Names =
-            ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "tools", "tool_choice"];
+            ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "tools", "tool_choice", "user", "metadata"];
 
         private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
@@ -50,6 +50,8 @@ public static class ChatRequestParser
         var messages = default(ChatMessagesReader.MessagesScan);
         var tools = ChatToolsReader.ToolsScan.None;
         string? forcedTool = null;
+        string? user = null;
+        List<KeyValuePair<string, string>>? metadata = null;
 
         var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -69,6 +71,8 @@ public static class ChatRequestParser
                 Fields.TopP => JsonFields.ReadOptionalNumber(ref reader, "top_p", 0, 1),
                 Fields.Tools => ChatToolsReader.ReadTools(ref reader, out tools),
                 Fields.ToolChoice => ChatToolsReader.ReadToolChoice(ref reader, out forcedTool),
+                Fields.User => RequestTagsReader.ReadUser(ref reader, out user),
+                Fields.Metadata => RequestTagsReader.ReadMetadata(ref reader, out metadata),
                 _ => Skip(ref reader),
             };
 
@@ -106,6 +110,8 @@ public static class ChatRequestParser
             LastUserContent = messages.LastUserContent,
             ForcedToolName = tools.Count > 0 ? forcedTool : null,
             Original = original,
+            User = user,
+            Metadata = metadata,
         };
     }
 

@@ -6,8 +6,8 @@ namespace ServerlessGateway.Pipeline;
 /// <summary>Reads an embeddings body in one pass (see <see cref="ChatRequestParser"/> for why not a DOM).</summary>
 public static class EmbeddingsRequestParser
 {
-    private const int Model = 0, Input = 1, EncodingFormat = 2, Dimensions = 3;
-    private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions"];
+    private const int Model = 0, Input = 1, EncodingFormat = 2, Dimensions = 3, User = 4;
+    private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions", "user"];
     private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
     public static ParseResult<EmbeddingsRequest> Parse(PooledBody body) => JsonFields.ParseGuarded(body, ParseCore);
@@ -19,6 +19,7 @@ public static class EmbeddingsRequestParser
         TokenSpan input = default;
         var base64 = false;
         int? dimensions = null;
+        string? user = null;
         var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -31,6 +32,7 @@ public static class EmbeddingsRequestParser
                 Input => ReadInput(ref reader, out input),
                 EncodingFormat => ReadEncodingFormat(ref reader, out base64),
                 Dimensions => JsonFields.ReadOptionalInt(ref reader, "dimensions", 1, 65536, out dimensions),
+                User => RequestTagsReader.ReadUser(ref reader, out user),
                 _ => Skip(ref reader),
             };
 
@@ -51,7 +53,7 @@ public static class EmbeddingsRequestParser
             return JsonFields.Missing("input");
         }
 
-        return new EmbeddingsRequest(body, model, modelToken) { Input = input, Base64 = base64, Dimensions = dimensions };
+        return new EmbeddingsRequest(body, model, modelToken) { Input = input, Base64 = base64, Dimensions = dimensions, User = user };
     }
 
     private static GatewayError? Skip(ref Utf8JsonReader reader)

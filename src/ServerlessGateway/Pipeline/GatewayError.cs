@@ -63,6 +63,13 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
     public static GatewayError UpstreamInvalidResponse(string deployment, string reason) => new(
         StatusCodes.Status502BadGateway, $"The upstream deployment '{deployment}' sent an invalid response: {reason}", ServerErrorType, "upstream_invalid_response");
 
+    /// <summary>A budgeted caller cannot be sent to a deployment whose calls the gateway cannot price.</summary>
+    public static GatewayError Unpriced(string deployment) => new(
+        StatusCodes.Status403Forbidden,
+        $"The deployment '{deployment}' has no price, so this key's budget cannot be enforced on it. Ask the operator to add it to Gateway:Prices.",
+        "permission_error",
+        "deployment_unpriced");
+
     public static GatewayError Internal(string requestId) => new(
         StatusCodes.Status500InternalServerError,
         $"The gateway failed to handle this request. Quote request id {requestId} when reporting it.",

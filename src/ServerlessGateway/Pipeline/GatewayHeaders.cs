@@ -11,4 +11,10 @@ public static class GatewayHeaders
     /// <summary>Milliseconds the gateway itself spent, excluding the wait for the upstream (up to the first byte sent).</summary>
     public const string OverheadMs = "x-gateway-overhead-ms";
     public const string ServerTiming = "server-timing";
+
+    /// <summary>The request's cost in USD at the price table's prices (buffered answers; a stream's cost is in the ledger).</summary>
+    public const string CostUsd = "x-gateway-cost-usd";
+
+    /// <summary>Set when the budget policy served a cheaper model: the model the caller asked for.</summary>
+    public const string DowngradedFrom = "x-gateway-downgraded-from";
 }

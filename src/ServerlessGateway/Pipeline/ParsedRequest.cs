@@ -10,6 +10,12 @@ public abstract class ParsedRequest(PooledBody body, string model, TokenSpan mod
 
     /// <summary>Where the "model" value sits in <see cref="Body"/>, so it can be replaced by the upstream name.</summary>
     public TokenSpan ModelToken { get; } = modelToken;
+
+    /// <summary>OpenAI's "user" field: recorded with the usage as the tag user=….</summary>
+    public string? User { get; init; }
+
+    /// <summary>OpenAI's "metadata" pairs: recorded with the usage as tags.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Metadata { get; init; }
 }
 
 /// <summary>A byte range of the request body.</summary>

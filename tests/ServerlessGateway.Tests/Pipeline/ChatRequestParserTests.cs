@@ -210,7 +210,7 @@ public sealed class ChatRequestParserTests
     [Fact]
     public void Unknown_fields_of_any_shape_are_skipped()
     {
-        var request = Valid(Chat(Body(""","metadata":{"model":"other","stream":true},"response_format":{"type":"json_schema","json_schema":{"schema":{"properties":{"messages":{"type":"array"}}}}},"user":"u","seed":1.5e3,"logit_bias":{"50256":-100}""")));
+        var request = Valid(Chat(Body(""","metadata":{"model":"other","stream":"true"},"prediction":{"model":"x","stream":true},"response_format":{"type":"json_schema","json_schema":{"schema":{"properties":{"messages":{"type":"array"}}}}},"user":"u","seed":1.5e3,"logit_bias":{"50256":-100}""")));
 
         Assert.Equal("gpt-4o", request.Model);
         Assert.False(request.Stream);
