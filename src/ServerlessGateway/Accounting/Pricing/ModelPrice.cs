@@ -44,13 +44,15 @@ public sealed record ModelPrice(
     }
 
     /// <summary>
-    /// The most a call can cost before it is made (what a budget reserves): every prompt token at the
-    /// full input price (no cache discount assumed) and every output token at the dearer of output and reasoning.
+    /// The most a call can cost before it is made (what a budget reserves): no cache discount assumed, every
+    /// prompt token at the dearest input rate (an Anthropic cache write costs 1.25× input, and a prompt may
+    /// be all cache writes) and every output token at the dearer of output and reasoning.
     /// </summary>
     public decimal WorstCase(long promptTokens, long maxOutputTokens)
     {
         var rates = RatesFor(promptTokens);
-        return ((Math.Max(0, promptTokens) * rates.Input) + (Math.Max(0, maxOutputTokens) * Math.Max(rates.Output, rates.Reasoning))) / PerMillion;
+        var input = Math.Max(rates.Input, Math.Max(rates.CacheWrite, rates.CachedInput));
+        return ((Math.Max(0, promptTokens) * input) + (Math.Max(0, maxOutputTokens) * Math.Max(rates.Output, rates.Reasoning))) / PerMillion;
     }
 
     /// <summary>
