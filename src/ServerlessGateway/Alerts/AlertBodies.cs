@@ -67,7 +67,7 @@ public sealed record TeamsMessage([property: JsonPropertyName("type")] string Ty
 
 public sealed record TeamsAttachment(
     [property: JsonPropertyName("contentType")] string ContentType,
-    [property: JsonPropertyName("contentUrl")] string? ContentUrl,
+    [property: JsonPropertyName("contentUrl"), JsonIgnore(Condition = JsonIgnoreCondition.Never)] string? ContentUrl, // Teams' samples send null
     [property: JsonPropertyName("content")] AdaptiveCard Content);
 
 public sealed record AdaptiveCard(
