@@ -8,23 +8,25 @@ namespace ServerlessGateway.Alerts;
 /// alert so a reload applies). Each (alert, webhook) pair that succeeded is remembered, so an alert
 /// published again after a partial failure reaches only the webhooks that missed it.
 /// </summary>
-public sealed class WebhookDeliveryService : BackgroundService
+public sealed partial class WebhookDeliveryService : BackgroundService
 {
     private readonly WebhookAlertPublisher publisher;
     private readonly WebhookSender sender;
     private readonly Func<IReadOnlyList<WebhookOptions>> webhooks;
+    private readonly ILogger logger;
     private readonly ConcurrentDictionary<string, byte> deliveredTo = new(StringComparer.Ordinal);
 
-    public WebhookDeliveryService(WebhookAlertPublisher publisher, WebhookSender sender, GatewayConfigStore config)
-        : this(publisher, sender, () => config.Current.Governance.Alerts.Webhooks)
+    public WebhookDeliveryService(WebhookAlertPublisher publisher, WebhookSender sender, GatewayConfigStore config, ILogger<WebhookDeliveryService> logger)
+        : this(publisher, sender, () => config.Current.Governance.Alerts.Webhooks, logger)
     {
     }
 
-    internal WebhookDeliveryService(WebhookAlertPublisher publisher, WebhookSender sender, Func<IReadOnlyList<WebhookOptions>> webhooks)
+    internal WebhookDeliveryService(WebhookAlertPublisher publisher, WebhookSender sender, Func<IReadOnlyList<WebhookOptions>> webhooks, ILogger logger)
     {
         this.publisher = publisher;
         this.sender = sender;
         this.webhooks = webhooks;
+        this.logger = logger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -51,12 +53,24 @@ public sealed class WebhookDeliveryService : BackgroundService
             return true;
         }
 
-        if (!await sender.SendAsync(webhook, alert, cancellationToken))
+        try
         {
+            if (!await sender.SendAsync(webhook, alert, cancellationToken))
+            {
+                return false;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A surprise here must not end the service (an unhandled BackgroundService error stops the host).
+            LogDeliveryFailed(logger, alert.Id, ex);
             return false;
         }
 
         deliveredTo.TryAdd(key, 0);
         return true;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Budget alert {AlertId} could not be delivered")]
+    private static partial void LogDeliveryFailed(ILogger logger, string alertId, Exception exception);
 }

@@ -29,7 +29,7 @@ public sealed class AlertDeliveryTests
         var logs = new RecordingLoggerProvider();
         var time = new InstantTimers();
         var publisher = new WebhookAlertPublisher(new LoggerFactory([logs]).CreateLogger("alerts"), time, capacity: 16);
-        using var service = new WebhookDeliveryService(publisher, AlertTestKit.Sender(time, logs), () => webhooks);
+        using var service = new WebhookDeliveryService(publisher, AlertTestKit.Sender(time, logs), () => webhooks, new LoggerFactory([logs]).CreateLogger("delivery"));
 
         await service.StartAsync(CancellationToken.None);
         publisher.Publish(AlertTestKit.Alert);
@@ -79,7 +79,7 @@ public sealed class AlertDeliveryTests
         WebhookOptions[] webhooks = [new() { Url = receiver.BaseUrl + "/steady" }, new() { Url = receiver.BaseUrl + "/flaky" }];
         var time = new InstantTimers();
         var publisher = new WebhookAlertPublisher(new LoggerFactory().CreateLogger("alerts"), time, capacity: 16);
-        using var service = new WebhookDeliveryService(publisher, AlertTestKit.Sender(time, new RecordingLoggerProvider()), () => webhooks);
+        using var service = new WebhookDeliveryService(publisher, AlertTestKit.Sender(time, new RecordingLoggerProvider()), () => webhooks, new LoggerFactory().CreateLogger("delivery"));
         await service.StartAsync(CancellationToken.None);
 
         publisher.Publish(AlertTestKit.Alert);
