@@ -11,7 +11,4 @@ public static class GatewayHeaders
     /// <summary>Milliseconds the gateway itself spent, excluding the wait for the upstream (up to the first byte sent).</summary>
     public const string OverheadMs = "x-gateway-overhead-ms";
     public const string ServerTiming = "server-timing";
-
-    /// <summary>What the call cost in USD at the served deployment's prices (ModelPrice.CostHeaderValue).</summary>
-    public const string CostUsd = "x-gateway-cost-usd";
 }
