@@ -1,3 +1,5 @@
+using ServerlessGateway.Accounting.Pricing;
+
 namespace ServerlessGateway.Configuration;
 
 /// <summary>
@@ -30,6 +32,9 @@ public sealed class GatewayOptions
     public Dictionary<string, ProviderOptions> Providers { get; set; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Per model, USD per 1M tokens: merged field by field over the embedded default prices.</summary>
+    public Dictionary<string, PriceOptions> Prices { get; set; } = new(StringComparer.Ordinal);
 }
 
 public sealed class VirtualKeyOptions

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Auth;
 
 namespace ServerlessGateway.Configuration;
@@ -25,6 +26,9 @@ public sealed class GatewaySnapshot
 
     /// <summary>The zone budget periods align to.</summary>
     public required TimeZoneInfo TimeZone { get; init; }
+
+    /// <summary>Every known model's price (defaults merged with Gateway:Prices).</summary>
+    public required PriceTable Prices { get; init; }
 
     /// <summary>Problems that do not stop the gateway (missing provider secrets): readiness reports them.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
@@ -72,6 +76,9 @@ public sealed class Deployment
     public required Uri? EmbeddingsUri { get; init; }
 
     public required TimeSpan Timeout { get; init; }
+
+    /// <summary>What its calls cost (from PriceAs or the upstream model); null when a paid provider's model has no price.</summary>
+    public ModelPrice? Price { get; init; }
 }
 
 /// <summary>A provider with its secrets resolved.</summary>

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Text;
 using System.Text.Json;
+using ServerlessGateway.Accounting.Pricing;
+using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth;
 
 namespace ServerlessGateway.Configuration;
@@ -39,7 +41,10 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             }
         }
 
-        var models = BuildModels(options, providers, errors, problems);
+        var prices = PriceTable.Build(options.Prices, errors);
+        var models = BuildModels(options, providers, prices, errors, problems);
+        problems.AddRange(DeploymentPricing.Problems(models.Values));
+        WebhookValidation.Validate(options.Governance.Alerts, errors);
         var keys = BuildKeys(options, models, errors);
         var timeZone = GovernanceValidation.Validate(options, errors);
 
@@ -58,6 +63,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 Storage = options.Storage,
                 Governance = options.Governance,
                 TimeZone = timeZone,
+                Prices = prices,
                 Problems = problems,
                 LoadedAt = time.GetUtcNow(),
             },
@@ -142,7 +148,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
     }
 
     private Dictionary<string, LogicalModel> BuildModels(
-        GatewayOptions options, Dictionary<string, ProviderRuntime> providers, List<string> errors, List<string> problems)
+        GatewayOptions options, Dictionary<string, ProviderRuntime> providers, PriceTable prices, List<string> errors, List<string> problems)
     {
         var models = new Dictionary<string, LogicalModel>(StringComparer.Ordinal);
         foreach (var (modelName, model) in options.Models)
@@ -158,7 +164,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             var disabled = new List<Deployment>();
             for (var i = 0; i < model.Deployments.Count; i++)
             {
-                var deployment = BuildDeployment($"{where}:Deployments:{i}", model.Deployments[i], options.Providers, providers, errors);
+                var deployment = BuildDeployment($"{where}:Deployments:{i}", model.Deployments[i], options.Providers, providers, prices, errors);
                 if (deployment is null)
                 {
                     continue;
@@ -194,6 +200,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         DeploymentOptions deployment,
         Dictionary<string, ProviderOptions> providerOptions,
         Dictionary<string, ProviderRuntime> providers,
+        PriceTable prices,
         List<string> errors)
     {
         if (deployment.Provider is null || !providerOptions.TryGetValue(deployment.Provider, out var provider))
@@ -234,6 +241,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             ChatCompletionsUri = uris.ChatCompletions,
             EmbeddingsUri = uris.Embeddings,
             Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
+            Price = DeploymentPricing.Resolve(prices, runtime.Type, deployment, where, errors),
         };
     }
 
