@@ -37,7 +37,7 @@ public sealed class PublishedPackageTests : IClassFixture<PublishedPackageTests.
     {
         var functions = Directory.GetDirectories(package.Directory).Where(d => File.Exists(Path.Combine(d, "function.json"))).ToList();
 
-        Assert.Equal(["health", "health-ready", "utils", "v1"], functions.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(["admin", "health", "health-ready", "utils", "v1"], functions.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         foreach (var folder in functions)
         {
             var bindings = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "function.json")))!["bindings"]!.AsArray();
