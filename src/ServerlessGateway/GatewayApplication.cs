@@ -3,6 +3,7 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessGateway.Alerts;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
 using ServerlessGateway.Pipeline;
@@ -88,6 +89,7 @@ public static partial class GatewayApplication
         services.AddSingleton<ITokenCounter, TokenCounter>();
         services.AddGatewayStorage();
         services.AddAlerts();
+        services.AddGatewayIdentity();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));

@@ -14,8 +14,13 @@ public static class KeyAuthenticator
     private const string AzureKeyHeader = "api-key";
     private const string AnthropicKeyHeader = "x-api-key";
 
-    public static CallerIdentity? Authenticate(HttpRequest request, GatewaySnapshot snapshot)
+    public static CallerIdentity? Authenticate(HttpRequest request, GatewaySnapshot snapshot) =>
+        TryReadKey(request, out var key) ? snapshot.Keys.Find(key) : null;
+
+    /// <summary>The presented key (trimmed), or false when no header carries exactly one.</summary>
+    public static bool TryReadKey(HttpRequest request, out ReadOnlySpan<char> key)
     {
+        key = default;
         var headers = request.Headers;
         var authorization = headers[HeaderNames.Authorization];
         if (authorization.Count == 1)
@@ -23,21 +28,28 @@ public static class KeyAuthenticator
             var value = authorization[0].AsSpan().Trim();
             if (value.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
             {
-                return snapshot.Keys.Find(value[BearerPrefix.Length..].Trim());
+                key = value[BearerPrefix.Length..].Trim();
+                return true;
             }
         }
 
         var apiKey = headers[AzureKeyHeader];
         if (apiKey.Count > 0)
         {
-            return apiKey.Count == 1 ? snapshot.Keys.Find(apiKey[0].AsSpan().Trim()) : null;
+            return apiKey.Count == 1 && Trimmed(apiKey[0], out key);
         }
 
         var anthropicKey = headers[AnthropicKeyHeader];
-        return anthropicKey.Count == 1 ? snapshot.Keys.Find(anthropicKey[0].AsSpan().Trim()) : null;
+        return anthropicKey.Count == 1 && Trimmed(anthropicKey[0], out key);
     }
 
     /// <summary>Whether the caller sent a key at all (a wrong key is 401 "incorrect", a missing one 401 "missing").</summary>
     public static bool HasCredentials(HttpRequest request) =>
         request.Headers.Authorization.Count > 0 || request.Headers.ContainsKey(AzureKeyHeader) || request.Headers.ContainsKey(AnthropicKeyHeader);
+
+    private static bool Trimmed(string? value, out ReadOnlySpan<char> key)
+    {
+        key = value.AsSpan().Trim();
+        return true;
+    }
 }

@@ -4,6 +4,8 @@ using System.Text.Json;
 using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Budgets;
+using ServerlessGateway.Limits;
 
 namespace ServerlessGateway.Configuration;
 
@@ -294,10 +296,25 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 allowed = key.Models.ToFrozenSet(StringComparer.Ordinal);
             }
 
-            AddKey(byHash, hash, new CallerIdentity(key.Name, isAdmin: false, allowed), where, errors);
+            AddKey(byHash, hash, ConfiguredKey(key, allowed, where, errors), where, errors);
         }
 
         return new KeyTable(byHash.ToFrozenDictionary(StringComparer.Ordinal));
+    }
+
+    /// <summary>A configured key's identity: its own scope (limits, budget) and ids; the resolver adds the directory's scopes.</summary>
+    private static CallerIdentity ConfiguredKey(VirtualKeyOptions key, FrozenSet<string>? allowed, string where, List<string> errors)
+    {
+        var identity = new CallerIdentity(key.Name!, isAdmin: false, allowed);
+        var scope = new ScopeRef(ScopeLevel.Key, identity.KeyId);
+        return new CallerIdentity(key.Name!, isAdmin: false, allowed)
+        {
+            UserId = key.User,
+            TeamId = key.Team,
+            OrganizationId = key.Organization,
+            Scopes = [new GovernedScope(scope, LimitSpecReader.Read(key.Limits, where + ":Limits", errors), BudgetSpecReader.Read(key.Budget, where + ":Budget", errors))],
+            Tags = key.Tags.ToFrozenDictionary(StringComparer.Ordinal),
+        };
     }
 
     private string? KeyHash(string where, VirtualKeyOptions key, List<string> errors)

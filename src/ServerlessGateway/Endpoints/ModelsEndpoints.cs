@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using ServerlessGateway.Auth;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Contracts;
 using ServerlessGateway.Pipeline;
@@ -14,7 +14,7 @@ public static class ModelsEndpoints
     {
         RequestIds.Assign(context, time);
         var snapshot = config.Current;
-        if (await AuthenticateAsync(context, snapshot) is not { } caller)
+        if (await context.AuthenticateAsync(snapshot) is not { } caller)
         {
             return;
         }
@@ -31,7 +31,7 @@ public static class ModelsEndpoints
     {
         RequestIds.Assign(context, time);
         var snapshot = config.Current;
-        if (await AuthenticateAsync(context, snapshot) is not { } caller)
+        if (await context.AuthenticateAsync(snapshot) is not { } caller)
         {
             return;
         }
@@ -47,18 +47,6 @@ public static class ModelsEndpoints
 
     private static ModelEntry Entry(LogicalModel model, GatewaySnapshot snapshot) =>
         new(model.Name, "model", snapshot.LoadedAt.ToUnixTimeSeconds(), model.OwnedBy);
-
-    private static async Task<CallerIdentity?> AuthenticateAsync(HttpContext context, GatewaySnapshot snapshot)
-    {
-        var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
-        if (caller is null)
-        {
-            var hasCredentials = context.Request.Headers.Authorization.Count > 0 || context.Request.Headers.ContainsKey("api-key");
-            await (hasCredentials ? GatewayError.InvalidKey() : GatewayError.MissingKey()).WriteAsync(context.Response);
-        }
-
-        return caller;
-    }
 
     internal static Task WriteJsonAsync(HttpContext context, byte[] json, int status = StatusCodes.Status200OK) =>
         JsonResponse.WriteAsync(context.Response, status, json);

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Tokenization;
@@ -24,11 +25,8 @@ public static class TokenCounterEndpoints
     {
         RequestIds.Assign(context, time);
         var snapshot = config.Current;
-        var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
-        if (caller is null)
+        if (await context.AuthenticateAsync(snapshot) is not { } caller)
         {
-            var hasCredentials = context.Request.Headers.Authorization.Count > 0 || context.Request.Headers.ContainsKey("api-key");
-            await (hasCredentials ? GatewayError.InvalidKey() : GatewayError.MissingKey()).WriteAsync(context.Response);
             return;
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
 
@@ -16,10 +17,8 @@ public static class AdminAccess
     /// <summary>Returns the admin caller, or writes the refusal and returns null.</summary>
     public static async Task<CallerIdentity?> AuthorizeAsync(HttpContext context, GatewaySnapshot snapshot)
     {
-        var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
-        if (caller is null)
+        if (await context.AuthenticateAsync(snapshot) is not { } caller)
         {
-            await (KeyAuthenticator.HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey()).WriteAsync(context.Response);
             return null;
         }
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessGateway.Auth;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Tokenization;
@@ -72,10 +72,8 @@ public static class AnthropicMessagesEndpoint
         RequestIds.Assign(context, time);
         var request = context.Request;
         var snapshot = config.Current;
-        var caller = KeyAuthenticator.Authenticate(request, snapshot);
-        if (caller is null)
+        if (await context.AuthenticateAsync(snapshot, AnthropicErrors.WriteAsync) is not { } caller)
         {
-            await AnthropicErrors.WriteAsync(context.Response, KeyAuthenticator.HasCredentials(request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
             return;
         }
 

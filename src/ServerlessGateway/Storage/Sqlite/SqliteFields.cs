@@ -1,0 +1,64 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using ServerlessGateway.Configuration;
+
+namespace ServerlessGateway.Storage.Sqlite;
+
+/// <summary>How structured fields (limits, budgets, maps, lists) and times go in and out of SQLite columns.</summary>
+internal static class SqliteFields
+{
+    public static void Add(this SqliteCommand command, string name, object? value) =>
+        command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+
+    public static long? Millis(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+
+    public static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public static string? Json(LimitOptions? limits) => limits is null ? null : JsonSerializer.Serialize(limits, StoredFieldsJson.Default.LimitOptions);
+
+    public static string? Json(BudgetOptions? budget) => budget is null ? null : JsonSerializer.Serialize(budget, StoredFieldsJson.Default.BudgetOptions);
+
+    public static string Json(IReadOnlyDictionary<string, string> map) =>
+        JsonSerializer.Serialize(new Dictionary<string, string>(map, StringComparer.Ordinal), StoredFieldsJson.Default.DictionaryStringString);
+
+    public static string Json(IReadOnlyList<string> list) => JsonSerializer.Serialize(list.ToList(), StoredFieldsJson.Default.ListString);
+
+    public static LimitOptions? ReadLimits(SqliteDataReader reader, int ordinal) =>
+        Text(reader, ordinal) is { } json ? JsonSerializer.Deserialize(json, StoredFieldsJson.Default.LimitOptions) : null;
+
+    public static BudgetOptions? ReadBudget(SqliteDataReader reader, int ordinal) =>
+        Text(reader, ordinal) is { } json ? JsonSerializer.Deserialize(json, StoredFieldsJson.Default.BudgetOptions) : null;
+
+    public static Dictionary<string, string> Map(SqliteDataReader reader, int ordinal) =>
+        new(JsonSerializer.Deserialize(reader.GetString(ordinal), StoredFieldsJson.Default.DictionaryStringString) ?? [], StringComparer.Ordinal);
+
+    public static List<string> List(SqliteDataReader reader, int ordinal) =>
+        JsonSerializer.Deserialize(reader.GetString(ordinal), StoredFieldsJson.Default.ListString) ?? [];
+
+    /// <summary>Runs a read of many rows through <paramref name="map"/>, reading one past the limit to know if more follow.</summary>
+    public static async Task<StorePage<T>> PageAsync<T>(SqliteCommand command, int limit, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    {
+        var items = new List<T>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(map(reader));
+        }
+
+        return items.Count > limit ? new StorePage<T>(items[..limit], true) : new StorePage<T>(items, false);
+    }
+
+    /// <summary>Whether a write failed on a UNIQUE or PRIMARY KEY constraint.</summary>
+    public static bool IsDuplicate(SqliteException ex) => ex.SqliteErrorCode == 19; // SQLITE_CONSTRAINT
+}
+
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(LimitOptions))]
+[JsonSerializable(typeof(BudgetOptions))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(List<string>))]
+internal sealed partial class StoredFieldsJson : JsonSerializerContext;
