@@ -2,6 +2,7 @@ using System.Net;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerlessGateway.Accounting.Ledger;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
 using ServerlessGateway.Pipeline;
@@ -86,6 +87,7 @@ public static partial class GatewayApplication
         services.AddSingleton<ProxyHandler>();
         services.AddSingleton<ITokenCounter, TokenCounter>();
         services.AddGatewayStorage();
+        services.AddLedger();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));
