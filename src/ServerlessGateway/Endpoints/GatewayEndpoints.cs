@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessGateway.Endpoints.Admin.Reports;
 using ServerlessGateway.Inbound.Anthropic;
 using ServerlessGateway.Pipeline;
 
@@ -28,6 +29,7 @@ public static class GatewayEndpoints
         app.MapGet("/v1/models", ModelsEndpoints.ListAsync);
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
         app.MapPost(TokenCounterEndpoints.Route, TokenCounterEndpoints.CountAsync);
+        app.MapLedgerAdmin();
 
         return app;
     }
