@@ -7,11 +7,12 @@ namespace ServerlessGateway.Accounting.Ledger;
 /// After each stored batch: every configured threshold a budget window's spend has reached becomes an alert, sent
 /// once — the store's insert-or-ignore mark decides which writer (of any process, before or after a restart) sends it.
 /// </summary>
-public sealed partial class BudgetAlertEvaluator(IUsageStore store, IAlertPublisher publisher, GatewayConfigStore config, TimeProvider time, ILogger<BudgetAlertEvaluator> logger)
+/// <param name="policy">The current budget policy (read per batch: thresholds are reloadable).</param>
+public sealed partial class BudgetAlertEvaluator(IUsageStore store, IAlertPublisher publisher, Func<BudgetPolicyOptions> policy, TimeProvider time, ILogger<BudgetAlertEvaluator> logger)
 {
     public async Task<int> EvaluateAsync(IReadOnlyList<BudgetSpend> totals, CancellationToken cancellationToken)
     {
-        var thresholds = config.Current.Governance.BudgetPolicy.AlertThresholds.Where(t => t > 0).Distinct().Order().ToList();
+        var thresholds = policy().AlertThresholds.Where(t => t > 0).Distinct().Order().ToList();
         var sent = 0;
         foreach (var spend in totals)
         {

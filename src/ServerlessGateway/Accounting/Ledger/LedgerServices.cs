@@ -28,7 +28,12 @@ public static class LedgerServices
 
         // Both implementations keep records and roll-ups together: the roll-up store is the same object.
         services.AddSingleton(sp => (ISpendRollupStore)sp.GetRequiredService<IUsageStore>());
-        services.AddSingleton<BudgetAlertEvaluator>();
+        services.AddSingleton(sp => new BudgetAlertEvaluator(
+            sp.GetRequiredService<IUsageStore>(),
+            sp.GetRequiredService<IAlertPublisher>(),
+            () => sp.GetRequiredService<GatewayConfigStore>().Current.Governance.BudgetPolicy,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BudgetAlertEvaluator>>()));
         services.AddSingleton<SpendRollupJob>();
         services.AddHostedService<UsageWriter>();
         services.AddHostedService<SpendRollupTimer>();

@@ -10,21 +10,36 @@ namespace ServerlessGateway.Accounting.Ledger;
 /// </summary>
 public sealed partial class UsageWriter(
     UsageBuffer queue, IUsageStore store, BudgetAlertEvaluator alerts, LedgerStats stats, LedgerOptions options, LedgerTuning tuning, TimeProvider time, ILogger<UsageWriter> logger)
-    : BackgroundService
+    : IHostedService, IDisposable
 {
+    private readonly CancellationTokenSource stopping = new();
+    private Task? running;
     private readonly int batchSize = Math.Max(1, options.BatchSize);
     private readonly TimeSpan flushInterval = TimeSpan.FromMilliseconds(Math.Max(1, options.FlushIntervalMilliseconds));
     private CancellationToken hostStopping;
     private IEnumerator<SpillBatch>? draining;
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Not BackgroundService: its loop may never start when stopped at once, and then nothing would be flushed.
+        running = Task.Run(() => RunAsync(stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         hostStopping = cancellationToken;
         queue.Complete();
-        await base.StopAsync(cancellationToken);
+        await stopping.CancelAsync();
+        if (running is not null)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public void Dispose() => stopping.Dispose();
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
         var appender = Task.Run(AppendOverflowAsync, CancellationToken.None);
         var held = new List<UsageRecord>(batchSize);
@@ -41,7 +56,19 @@ public sealed partial class UsageWriter(
                     held.Clear();
                 }
 
-                spillWaiting = await DrainSpillBatchAsync(stoppingToken);
+                try
+                {
+                    spillWaiting = await DrainSpillBatchAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The spill file could not be read: keep writing the queue, and retry the file after a pause.
+                    draining?.Dispose();
+                    draining = null;
+                    spillWaiting = false;
+                    LogSpillUnreadable(logger, ex, queue.Spill.DrainingPath);
+                    await Task.Delay(tuning.MaxRetryDelay, time, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -208,6 +235,9 @@ public sealed partial class UsageWriter(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage store refused a batch of {Count} records (attempt {Attempt}); retrying in {DelayMs} ms. The records are kept.")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count, int attempt, double delayMs);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Usage spill file {Path} could not be read; retrying later.")]
+    private static partial void LogSpillUnreadable(ILogger logger, Exception exception, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Budget alerts could not be evaluated after a stored batch.")]
     private static partial void LogAlertsFailed(ILogger logger, Exception exception);
