@@ -33,7 +33,8 @@ public sealed partial class UsageWriter(
         await stopping.CancelAsync();
         if (running is not null)
         {
-            await running.WaitAsync(cancellationToken);
+            // Not abandoned when the host's token fires: that token also ends the flush, and the rest is spilled at once.
+            await running;
         }
     }
 
