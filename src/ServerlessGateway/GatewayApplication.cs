@@ -4,6 +4,7 @@ using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth.Identity;
+using ServerlessGateway.Accounting.Ledger;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
 using ServerlessGateway.Pipeline;
@@ -90,6 +91,7 @@ public static partial class GatewayApplication
         services.AddGatewayStorage();
         services.AddAlerts();
         services.AddGatewayIdentity();
+        services.AddLedger();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));

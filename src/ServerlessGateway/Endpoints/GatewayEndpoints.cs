@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessGateway.Endpoints.Admin.Identity;
+using ServerlessGateway.Endpoints.Admin.Reports;
 using ServerlessGateway.Inbound.Anthropic;
 using ServerlessGateway.Pipeline;
 
@@ -30,6 +31,7 @@ public static class GatewayEndpoints
         app.MapGet("/v1/models/{**id}", ModelsEndpoints.GetAsync);
         app.MapPost(TokenCounterEndpoints.Route, TokenCounterEndpoints.CountAsync);
         app.MapIdentityAdmin();
+        app.MapLedgerAdmin();
 
         return app;
     }

@@ -119,7 +119,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     /// <summary>
     /// Tests run in parallel, so a configuration that names no storage gets memory; one that names SQLite
-    /// without a path gets its own temp file (deleted with the host's temp directory by the OS).
+    /// without a path gets its own temp file (deleted with the host's temp directory by the OS), and every host
+    /// gets its own usage spill file.
     /// </summary>
     private static void UseOwnStorage(JsonObject config)
     {
@@ -136,6 +137,13 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             storage["SqlitePath"] = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.db");
         }
+
+        // Each host spills usage records to its own file unless the test names one.
+        var governance = gateway["Governance"] as JsonObject ?? [];
+        gateway["Governance"] = governance;
+        var ledger = governance["Ledger"] as JsonObject ?? [];
+        governance["Ledger"] = ledger;
+        ledger["SpillPath"] ??= Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.spill.jsonl");
     }
 
     public async Task RewriteConfigAsync(JsonObject config) =>
