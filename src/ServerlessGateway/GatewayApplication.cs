@@ -7,6 +7,7 @@ using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Accounting.Ledger;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
+using ServerlessGateway.Governance;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Providers.Anthropic;
@@ -87,6 +88,7 @@ public static partial class GatewayApplication
         services.AddSingleton<AzureTokenCache>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProxyHandler>();
+        services.AddSingleton<GovernanceServices>();
         services.AddSingleton<ITokenCounter, TokenCounter>();
         services.AddGatewayStorage();
         services.AddAlerts();

@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Configuration;
+using ServerlessGateway.Governance;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
 
@@ -14,7 +16,8 @@ namespace ServerlessGateway.Pipeline;
 /// order until one answers → relay. A failure before the first byte moves to the next deployment;
 /// after it, the caller gets an in-band error and never a clean end.
 /// </summary>
-public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegistry providers, TimeProvider time, ILogger<ProxyHandler> logger)
+public sealed partial class ProxyHandler(
+    GatewayConfigStore config, IIdentityResolver identities, GovernanceServices governance, ProviderRegistry providers, TimeProvider time, ILogger<ProxyHandler> logger)
 {
     public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse, OpenAICallerFormat.Instance);
 
@@ -34,10 +37,10 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         var aborted = context.RequestAborted;
         try
         {
-            var caller = KeyAuthenticator.Authenticate(context.Request, snapshot);
-            if (caller is null)
+            var identity = await identities.ResolveAsync(context.Request, snapshot, aborted);
+            if (identity.Caller is not { } caller)
             {
-                await format.WriteErrorAsync(context.Response, KeyAuthenticator.HasCredentials(context.Request) ? GatewayError.InvalidKey() : GatewayError.MissingKey());
+                await format.WriteErrorAsync(context.Response, identity.Error!);
                 return;
             }
 
@@ -70,7 +73,28 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
                 return;
             }
 
-            await ForwardAsync(context, format, request, model, requestId, snapshot, started);
+            if (UsageTags.ReadHeader(context.Request, out var headerTags) is { } badTags)
+            {
+                await format.WriteErrorAsync(context.Response, badTags);
+                return;
+            }
+
+            using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, UsageTags.Merge(caller.Tags, headerTags, request));
+            governed.ApplyBudgetPolicy();
+            var limited = await governed.AdmitAsync(aborted);
+            governed.WriteRateHeaders(context.Response.Headers);
+            if (limited is not null)
+            {
+                await format.WriteErrorAsync(context.Response, limited);
+                return;
+            }
+
+            if (governed.DowngradedFrom is { } asked)
+            {
+                context.Response.Headers[GatewayHeaders.DowngradedFrom] = asked;
+            }
+
+            await ForwardAsync(context, format, request, governed, requestId, snapshot, started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -88,8 +112,9 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, LogicalModel model, string requestId, GatewaySnapshot snapshot, long started)
+    private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, GovernedRequest governed, string requestId, GatewaySnapshot snapshot, long started)
     {
+        var model = governed.Model;
         var aborted = context.RequestAborted;
         long upstreamTicks = 0;
         UpstreamFailure? failure = null;
@@ -102,14 +127,18 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             var call = new UpstreamCall(request, deployment, requestId, snapshot.StreamKeepAlive);
             var adapter = providers.For(deployment.Provider.Type);
             var sent = time.GetTimestamp();
-            var result = Untranslatable(request, adapter) is { } refusal ? refusal : await adapter.SendAsync(call, aborted);
+            var result = (Untranslatable(request, adapter) ?? await governed.ReserveAsync(deployment, attempts, aborted)) is { } refused
+                ? refused
+                : await adapter.SendAsync(call, aborted);
             upstreamTicks += time.GetTimestamp() - sent;
             if (result.Response is { } upstream)
             {
                 using (upstream)
                 {
                     SetServedHeaders(context.Response, deployment, attempts, started, upstreamTicks);
+                    governed.BeforeWrite(context.Response, upstream);
                     var outcome = await upstream.WriteAsync(context.Response, format, aborted);
+                    governed.Completed(outcome, context.Response.StatusCode);
                     LogCompleted(logger, requestId, request.Model, deployment.Name, attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
                 }
 
@@ -117,6 +146,7 @@ public sealed partial class ProxyHandler(GatewayConfigStore config, ProviderRegi
             }
 
             var latest = result.Failure!;
+            governed.Failed(latest);
             LogAttemptFailed(logger, requestId, deployment.Name, latest.Reason, latest.Action);
             failure = latest.NotSent && latest.Action == FailureAction.TryNextDeployment && failure is not null ? failure : latest;
             if (latest.Action == FailureAction.ReturnToCaller)

@@ -1,0 +1,26 @@
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Tokenization;
+
+namespace ServerlessGateway.Governance;
+
+/// <summary>
+/// What a request may cost before it is sent: its prompt tokens (the tokenizer's count) and the output it
+/// allows (max_tokens × n, or a default). Counted only when a limit or budget needs it, so ungoverned traffic
+/// pays nothing for it.
+/// </summary>
+public static class AdmissionEstimate
+{
+    public static long PromptTokens(ParsedRequest request, ITokenCounter tokens) => request switch
+    {
+        ChatRequest chat => tokens.CountChat(chat).Tokens,
+        EmbeddingsRequest embeddings => tokens.CountText(request.Model, embeddings.Body.Memory.Span.Slice(embeddings.Input.Start, embeddings.Input.Length)).Tokens,
+        _ => request.Body.Length,
+    };
+
+    /// <summary>The output a request may produce: max_tokens (or <paramref name="fallback"/>) for each of its n choices.</summary>
+    public static long OutputTokens(ParsedRequest request, long fallback) => request switch
+    {
+        ChatRequest chat => (long)(chat.MaxTokens ?? fallback) * chat.ChoiceCount,
+        _ => 0,
+    };
+}

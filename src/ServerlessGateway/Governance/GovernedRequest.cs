@@ -1,0 +1,221 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Accounting;
+using ServerlessGateway.Accounting.Ledger;
+using ServerlessGateway.Accounting.Pricing;
+using ServerlessGateway.Auth;
+using ServerlessGateway.Budgets;
+using ServerlessGateway.Configuration;
+using ServerlessGateway.Limits;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Governance;
+
+/// <summary>
+/// One request's governance: the budget-policy downgrade, admission under rate limits, a budget reservation
+/// for every attempt on the deployment actually called, settlement at the real cost, and one usage record per
+/// attempt. Disposing it ends everything still open (a cancelled request keeps its worst case as spent).
+/// </summary>
+public sealed class GovernedRequest(
+    GovernanceServices services, GatewaySnapshot snapshot, CallerIdentity caller, ParsedRequest request, LogicalModel model, string requestId, long started, FrozenDictionary<string, string> tags)
+    : IDisposable
+{
+    private IRateAdmission? admission;
+    private long? promptTokens;
+    private OpenAttempt? open;
+
+    public LogicalModel Model { get; private set; } = model;
+
+    /// <summary>The model the caller asked for, when the budget policy served a cheaper one.</summary>
+    public string? DowngradedFrom { get; private set; }
+
+    /// <summary>The cost of the served attempt, once known (before the body for buffered answers).</summary>
+    public decimal? Cost { get; private set; }
+
+    private bool IsExempt => snapshot.Governance.BudgetPolicy.ExemptModels.Contains(Model.Name);
+
+    /// <summary>Past the policy's DowngradeAt share of a budget, a model with a cheaper DowngradeTo is served by it.</summary>
+    public void ApplyBudgetPolicy()
+    {
+        if (snapshot.Governance.BudgetPolicy.DowngradeAt is { } at && Model.DowngradeTo is { } cheaper && !IsExempt
+            && snapshot.Models.TryGetValue(cheaper, out var target) && target.IsServable && services.Budgets.UsedFraction(caller) >= at)
+        {
+            DowngradedFrom = Model.Name;
+            Model = target;
+        }
+    }
+
+    /// <summary>Admits the request under every rate limit it falls under; a refusal is recorded and returned.</summary>
+    public async ValueTask<GatewayError?> AdmitAsync(CancellationToken cancellationToken)
+    {
+        var estimate = NeedsTokenEstimate() ? Prompt() + AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens) : 0;
+        admission = await services.Limiter.AdmitAsync(caller, Model.Name, estimate, cancellationToken);
+        if (admission.Refusal is { } refusal)
+        {
+            Record(0, null, default, cost: 0, estimated: false, refusal.Status, refusal.Code);
+        }
+
+        return admission.Refusal;
+    }
+
+    public void WriteRateHeaders(IHeaderDictionary headers) => admission?.WriteHeaders(headers);
+
+    /// <summary>
+    /// Reserves the attempt's worst-case cost at <paramref name="deployment"/>'s prices. A refusal is recorded
+    /// and returned as a failure that moves on (a later deployment may be free) — no call is made.
+    /// </summary>
+    public async ValueTask<UpstreamFailure?> ReserveAsync(Deployment deployment, int attempt, CancellationToken cancellationToken)
+    {
+        open = new OpenAttempt(deployment, attempt);
+        var price = deployment.Price;
+        if (!caller.Scopes.Any(s => s.Budget is not null) || IsExempt || price is { IsFree: true })
+        {
+            return null;
+        }
+
+        if (price is null)
+        {
+            return Refuse(GatewayError.Unpriced(deployment.Name), "unpriced deployment");
+        }
+
+        var output = AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens);
+        var worstCase = price.WorstCase(Prompt(), output);
+        var reservation = await services.Budgets.ReserveAsync(caller, worstCase, cancellationToken);
+        if (reservation.Refusal is { } refusal)
+        {
+            reservation.Dispose();
+            return Refuse(refusal, "budget exhausted");
+        }
+
+        open = open with { Reservation = reservation, WorstCase = worstCase };
+        return null;
+    }
+
+    /// <summary>Before the answer is written: a buffered answer's cost is known, and goes out as a header.</summary>
+    public void BeforeWrite(HttpResponse response, UpstreamResponse upstream)
+    {
+        if (open is null)
+        {
+            return;
+        }
+
+        open = open with { FirstByte = services.Time.GetElapsedTime(started) };
+        if (upstream is BufferedUpstreamResponse { Usage: { } usage })
+        {
+            Cost = open.Deployment.Price?.Cost(usage) ?? 0;
+            response.Headers[GatewayHeaders.CostUsd] = ModelPrice.CostHeaderValue(Cost.Value);
+        }
+    }
+
+    /// <summary>The attempt answered: settle its reservation and tokens at the real usage, and record it.</summary>
+    public void Completed(RelayOutcome outcome, int status)
+    {
+        if (open is not { } attempt)
+        {
+            return;
+        }
+
+        var estimated = outcome.Usage is null;
+        var usage = outcome.Usage ?? new TokenUsage(promptTokens ?? 0, AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens));
+        var cost = estimated && attempt.Reservation is not null ? attempt.WorstCase : attempt.Deployment.Price?.Cost(usage) ?? 0;
+        Cost = cost;
+        attempt.Reservation?.Settle(cost);
+        admission?.SettleTokens(usage.TotalTokens);
+        Record(attempt.Number, attempt.Deployment, usage, cost, estimated, status, outcome.Completed ? null : outcome.Failure ?? "incomplete", attempt);
+        open = null;
+    }
+
+    /// <summary>The attempt failed before answering: providers bill nothing for an error, so it settles at zero.</summary>
+    public void Failed(UpstreamFailure failure)
+    {
+        if (open is not { } attempt)
+        {
+            return;
+        }
+
+        attempt.Reservation?.Settle(0);
+        Record(attempt.Number, attempt.Deployment, default, 0, estimated: false, failure.Error.Status, failure.Reason, attempt);
+        open = null;
+    }
+
+    /// <summary>
+    /// Ends what is still open. An attempt cut off by a cancellation or a fault may have been billed for anything
+    /// up to its worst case, which is what it keeps and records (marked as an estimate).
+    /// </summary>
+    public void Dispose()
+    {
+        if (open is { } attempt)
+        {
+            attempt.Reservation?.Dispose();
+            var usage = new TokenUsage(promptTokens ?? 0, AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens));
+            Record(attempt.Number, attempt.Deployment, usage, attempt.WorstCase, estimated: true, StatusCodes.Status499ClientClosedRequest, "cancelled", attempt);
+            open = null;
+        }
+
+        admission?.Dispose();
+    }
+
+    private UpstreamFailure Refuse(GatewayError error, string reason)
+    {
+        var attempt = open!;
+        Record(attempt.Number, attempt.Deployment, default, 0, estimated: false, error.Status, error.Code ?? reason, attempt);
+        open = null;
+
+        // Not "NotSent": a refusal is the reason the request went unserved, so it is what the caller sees
+        // unless a later deployment answers or fails for a reason of its own.
+        return new UpstreamFailure(error, FailureAction.TryNextDeployment, reason);
+    }
+
+    private long Prompt() => promptTokens ??= AdmissionEstimate.PromptTokens(request, services.Tokens);
+
+    private bool NeedsTokenEstimate()
+    {
+        foreach (var scope in caller.Scopes)
+        {
+            if (scope.Limits.All.TokensPerMinute is not null
+                || (scope.Limits.PerModel.TryGetValue(Model.Name, out var perModel) && perModel.TokensPerMinute is not null))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void Record(int attempt, Deployment? deployment, TokenUsage usage, decimal cost, bool estimated, int status, string? error, OpenAttempt? open = null) =>
+        services.Usage.Record(new UsageRecord
+        {
+            RequestId = requestId,
+            Attempt = attempt,
+            Timestamp = services.Time.GetUtcNow(),
+            KeyId = caller.KeyId,
+            UserId = caller.UserId,
+            TeamId = caller.TeamId,
+            OrganizationId = caller.OrganizationId,
+            RequestedModel = DowngradedFrom ?? Model.Name,
+            ServedModel = deployment?.UpstreamModel,
+            Deployment = deployment?.Name,
+            Provider = deployment?.Provider.Type,
+            Usage = usage,
+            UsageEstimated = estimated,
+            CostUsd = cost,
+            LatencyMs = services.Time.GetElapsedTime(started).TotalMilliseconds,
+            TimeToFirstTokenMs = request is ChatRequest { Stream: true } ? open?.FirstByte?.TotalMilliseconds : null,
+            Status = status,
+            Error = error,
+            Tags = tags,
+            Budgets = open?.Reservation?.Charges ?? [],
+        });
+
+    /// <summary>The attempt in progress: where it went, and its reservation if a budget applies.</summary>
+    private sealed record OpenAttempt(Deployment Deployment, int Number)
+    {
+        public IBudgetReservation? Reservation { get; init; }
+
+        public decimal WorstCase { get; init; }
+
+        public TimeSpan? FirstByte { get; init; }
+    }
+}
