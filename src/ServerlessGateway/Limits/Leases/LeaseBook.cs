@@ -18,6 +18,8 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
 
     private const int MaxRefills = 4;
 
+    private static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
+
     private readonly ConcurrentDictionary<string, LeasedCounter> counters = new(StringComparer.Ordinal);
     private long granted;
     private long admitted;
@@ -50,7 +52,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
                 {
                     refill = state.Refill!;
                 }
-                else if (attempt >= MaxRefills)
+                else if (attempt >= MaxRefills || KnownNotToFit(state, counter, amount - state.Available))
                 {
                     return new LeaseTake(false, state.View());
                 }
@@ -165,6 +167,15 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
         }
     }
 
+    /// <summary>
+    /// Refuses without I/O when the store's total as last seen already leaves too little. A window's total only grows
+    /// (returns go to local leases, never to the store), so for windows that is certain; a period's total can fall when
+    /// another instance returns its lease, so it is trusted only while fresh (maintenance re-reads it every second).
+    /// </summary>
+    private bool KnownNotToFit(LeasedCounter state, CounterRef counter, long needed) =>
+        state.StoreTotal + needed > counter.Limit
+        && (counter.Kind == LeaseKind.Window || time.GetUtcNow() - state.SeenAt < FreshFor);
+
     private static long LeaseSize(CounterRef counter, long storeTotal, long needed, long amount)
     {
         var share = Math.Max(0, counter.Limit - storeTotal) / RemainingShare;
@@ -192,6 +203,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
         lock (state.Gate)
         {
             state.StoreTotal = result.Total;
+            state.SeenAt = time.GetUtcNow();
             if (result.Added)
             {
                 state.Available += size;
@@ -223,6 +235,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
             lock (state.Gate)
             {
                 state.StoreTotal = total;
+                state.SeenAt = time.GetUtcNow();
             }
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
@@ -259,6 +272,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
             lock (state.Gate)
             {
                 state.StoreTotal = total;
+                state.SeenAt = time.GetUtcNow();
             }
         }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))

@@ -48,6 +48,9 @@ internal sealed class LeasedCounter(CounterRef counter)
 
     public long Pending { get; set; }
 
+    /// <summary>When <see cref="StoreTotal"/> was read from the store.</summary>
+    public DateTimeOffset SeenAt { get; set; }
+
     public DateTimeOffset LastUsed { get; set; }
 
     /// <summary>The refill in flight, which concurrent takers wait on instead of calling the store themselves.</summary>
