@@ -8,6 +8,7 @@ using ServerlessGateway.Accounting.Ledger;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
 using ServerlessGateway.Governance;
+using ServerlessGateway.Limits;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Providers.Anthropic;
@@ -94,6 +95,7 @@ public static partial class GatewayApplication
         services.AddAlerts();
         services.AddGatewayIdentity();
         services.AddLedger();
+        services.AddLimits();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));
