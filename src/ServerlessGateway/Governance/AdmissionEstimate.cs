@@ -10,8 +10,16 @@ namespace ServerlessGateway.Governance;
 /// </summary>
 public static class AdmissionEstimate
 {
+    /// <summary>
+    /// Bodies past this are estimated, not counted: exact BPE over megabytes (a long base64 string is one
+    /// enormous piece) costs seconds. The estimate is 2 bytes a token — above what English (≈ 4) and code
+    /// (≈ 3) produce, so reservations stay on the safe side; settlement then charges the real usage.
+    /// </summary>
+    public const int ExactCountLimit = 256 * 1024;
+
     public static long PromptTokens(ParsedRequest request, ITokenCounter tokens) => request switch
     {
+        _ when request.Body.Length > ExactCountLimit => request.Body.Length / 2,
         ChatRequest chat => tokens.CountChat(chat).Tokens,
         EmbeddingsRequest embeddings => tokens.CountText(request.Model, embeddings.Body.Memory.Span.Slice(embeddings.Input.Start, embeddings.Input.Length)).Tokens,
         _ => request.Body.Length,

@@ -177,7 +177,7 @@ internal sealed record MockReply(string Id, long Created, string Model, string T
     public static MockReply For(ChatRequest request, string requestId, string model, string text, long created, Tokenization.ITokenCounter tokens)
     {
         var promptTokens = request.Body.Length <= MockText.ExactCountLimit ? tokens.CountChat(request).Tokens : request.Body.Length / 4;
-        var completionTokens = request.ForcedToolName is null ? tokens.CountText(request.Model, text).Tokens * request.ChoiceCount : 5;
+        var completionTokens = request.ForcedToolName is null ? MockText.Tokens(tokens, request.Model, System.Text.Encoding.UTF8.GetBytes(text)) * request.ChoiceCount : 5;
         return new MockReply("chatcmpl-mock-" + requestId, created, model, text, request.ForcedToolName, request.ChoiceCount, new TokenUsage(promptTokens, completionTokens));
     }
 }
