@@ -43,11 +43,13 @@ public static partial class GatewayApplication
         configure?.Invoke(builder);
 
         var app = builder.Build();
+
+        // Build the configuration snapshot and open the stores now: an invalid document or an unusable
+        // store stops the app before it listens.
+        var config = app.Services.GetRequiredService<GatewayConfigStore>();
+        StorageStartup.OpenStores(app.Services);
         app.UseMiddleware<ErrorShapeMiddleware>();
         app.MapGatewayEndpoints();
-
-        // Build the configuration snapshot now: an invalid document stops the app before it listens.
-        var config = app.Services.GetRequiredService<GatewayConfigStore>();
         if (config.Current.Keys.Find(DevelopmentKey) is not null)
         {
             LogDevelopmentKey(app.Logger, DevelopmentKey);

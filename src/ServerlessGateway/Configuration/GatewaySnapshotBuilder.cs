@@ -48,7 +48,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
         var keys = BuildKeys(options, models, errors);
-        var timeZone = GovernanceValidation.Validate(options, errors);
+        var timeZone = GovernanceValidation.Validate(options, environment, errors);
 
         if (errors.Count > 0)
         {

@@ -3,9 +3,16 @@ namespace ServerlessGateway.Configuration;
 /// <summary>Checks the storage and governance sections; every problem is listed, none stops at the first.</summary>
 internal static class GovernanceValidation
 {
-    public static TimeZoneInfo Validate(GatewayOptions options, List<string> errors)
+    public static TimeZoneInfo Validate(GatewayOptions options, EnvironmentReferences environment, List<string> errors)
     {
         var storage = options.Storage;
+        if (storage.Kind == StorageKinds.Memory && environment.Get(GatewayApplication.CustomHandlerPortVariable) is not null && Governs(options))
+        {
+            // Under the Functions host the app scales out: counters in one instance's memory would let every
+            // instance admit the full limit (limit × instances), the failure users of other gateways report.
+            errors.Add("Gateway:Storage:Kind is 'memory' while keys carry limits or budgets and the app runs under Azure Functions, which scales out: every instance would enforce them alone. Use a shared store.");
+        }
+
         if (storage.Kind is not (StorageKinds.Sqlite or StorageKinds.Memory))
         {
             errors.Add($"Gateway:Storage:Kind must be '{StorageKinds.Sqlite}' or '{StorageKinds.Memory}'; it is '{storage.Kind}'.");
@@ -23,6 +30,8 @@ internal static class GovernanceValidation
 
         return ReadTimeZone(governance.TimeZone, errors);
     }
+
+    private static bool Governs(GatewayOptions options) => options.Keys.Any(k => k.Limits is not null || k.Budget is not null);
 
     private static TimeZoneInfo ReadTimeZone(string? id, List<string> errors)
     {

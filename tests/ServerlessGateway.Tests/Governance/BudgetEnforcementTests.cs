@@ -33,7 +33,7 @@ public sealed class BudgetEnforcementTests
     {
         await using var upstream = await FakeUpstream.StartAsync(context => stream
             ? Respond.Sse(context, [OpenAIWire.Chunk("hello", role: true), OpenAIWire.Chunk("", "length"), OpenAIWire.UsageChunk(8, MaxTokens)])
-            : Respond.Json(context, 200, OpenAIWire.Completion().Replace("\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15,\"prompt_tokens_details\":{\"cached_tokens\":3}", $"\"prompt_tokens\":8,\"completion_tokens\":{MaxTokens},\"total_tokens\":{8 + MaxTokens},\"prompt_tokens_details\":{{\"cached_tokens\":0}}", StringComparison.Ordinal)));
+            : Respond.Json(context, 200, FullCompletion));
         await using var gateway = await GatewayHost.StartAsync(Config(upstream.BaseUrl, Budget));
         using var client = gateway.CreateClient(BudgetKey);
 
@@ -88,6 +88,65 @@ public sealed class BudgetEnforcementTests
         var cost = decimal.Parse(response.Headers.GetValues("x-gateway-cost-usd").Single(), CultureInfo.InvariantCulture);
         Assert.Equal((8 * 0.15m + 3 * 0.075m + 4 * 0.60m) / 1_000_000m, cost);
     }
+
+    [Fact]
+    public async Task Past_the_downgrade_share_a_budget_is_served_by_the_cheaper_model()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => Respond.Json(context, 200, FullCompletion));
+        var config = Config(upstream.BaseUrl, budget: 0.0001m);
+        config["Gateway"]!["Models"]!["paid"]!["DowngradeTo"] = "mock-echo";
+        config["Gateway"]!["Governance"] = new JsonObject { ["BudgetPolicy"] = new JsonObject { ["DowngradeAt"] = 0.5 } };
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient(BudgetKey);
+
+        using var first = await client.PostAsync("/v1/chat/completions", new StringContent(Request, Encoding.UTF8, "application/json"));
+        using var second = await client.PostAsync("/v1/chat/completions", new StringContent(Request, Encoding.UTF8, "application/json"));
+
+        // The first call spends $61.2e-6 of $100e-6: past half, so the second is served by the free mock.
+        Assert.False(first.Headers.Contains("x-gateway-downgraded-from"));
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal("paid", second.Headers.GetValues("x-gateway-downgraded-from").Single());
+        Assert.Equal("mock", second.Headers.GetValues("x-gateway-provider").Single());
+        Assert.Single(upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Crossing_a_threshold_sends_one_alert_to_the_webhook()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(context => Respond.Json(context, 200, FullCompletion));
+        await using var webhook = await FakeUpstream.StartAsync(context => Respond.Json(context, 200, "{}"));
+        var config = Config(upstream.BaseUrl, budget: 0.0002m);
+        config["Gateway"]!["Governance"] = new JsonObject
+        {
+            ["Ledger"] = new JsonObject { ["FlushIntervalMilliseconds"] = 50 },
+            ["Alerts"] = new JsonObject { ["Webhooks"] = new JsonArray(new JsonObject { ["Url"] = webhook.BaseUrl + "/hook", ["Format"] = "json" }) },
+        };
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient(BudgetKey);
+
+        // Two calls: $122.4e-6 of $200e-6 crosses 50% once (the second call crosses nothing new).
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(Request, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        for (var i = 0; i < 100 && webhook.Requests.IsEmpty; i++)
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(500);
+        var alert = JsonNode.Parse(Assert.Single(webhook.Requests).Body)!;
+        Assert.Equal("budget_alert", alert["type"]!.GetValue<string>());
+        Assert.Equal("key:cfg:budgeted", alert["scope"]!.GetValue<string>());
+        Assert.Equal(0.5m, alert["threshold"]!.GetValue<decimal>());
+    }
+
+    private static string FullCompletion => OpenAIWire.Completion().Replace(
+        "\"prompt_tokens\":11,\"completion_tokens\":4,\"total_tokens\":15,\"prompt_tokens_details\":{\"cached_tokens\":3}",
+        $"\"prompt_tokens\":8,\"completion_tokens\":{MaxTokens},\"total_tokens\":{8 + MaxTokens},\"prompt_tokens_details\":{{\"cached_tokens\":0}}",
+        StringComparison.Ordinal);
 
     public static JsonObject Config(string upstreamBaseUrl, decimal budget)
     {
