@@ -92,15 +92,24 @@ public static class BenchRunner
     private static byte[] Request(TargetProcess target, byte[] body) =>
         RawHttpConnection.BuildRequest(target.Endpoint, "/v1/chat/completions", target.Name == "gateway" ? "Bearer " + GatewayKey : null, body);
 
-    /// <summary>The gateway with every feature that exists switched on: key auth, validation, usage accounting.</summary>
+    /// <summary>
+    /// The gateway with every feature that exists switched on: key auth, validation, usage accounting, and
+    /// governance on a SQLite store — RPM, TPM and parallel limits and a dollar budget on the key (set high
+    /// enough never to refuse, so every request pays for admission, a reservation, its settlement and a ledger record).
+    /// </summary>
     private static string WriteGatewayConfig(string upstream)
     {
         var path = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}.json");
+        var store = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}.db");
         File.WriteAllText(path, $$$"""
             {"Gateway":{
               "MaxRequestBodyBytes": 33554432,
               "MasterKey": "sk-bench-master-00000001",
-              "Keys":[{"Name":"bench","Key":"{{{GatewayKey}}}","Models":["bench-model"]}],
+              "Storage": {"Kind":"sqlite","SqlitePath":"{{{store}}}"},
+              "Governance": {"Ledger": {"SpillPath":"{{{store}}}.spill"}},
+              "Keys":[{"Name":"bench","Key":"{{{GatewayKey}}}","Models":["bench-model"],"Team":"bench-team","Tags":{"app":"loadbench"},
+                       "Limits":{"RequestsPerMinute":100000000,"TokensPerMinute":100000000000,"MaxParallel":100000},
+                       "Budget":{"MaxUsd":1000000,"Period":"monthly"}}],
               "Providers":{"mock-upstream":{"Type":"openai-compatible","BaseUrl":"{{{upstream}}}","ApiKey":"sk-upstream","TimeoutSeconds":30}},
               "Models":{"bench-model":{"Deployments":[{"Provider":"mock-upstream","Model":"gpt-4o-mini"}]}}
             }}

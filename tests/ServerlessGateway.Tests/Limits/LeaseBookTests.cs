@@ -57,12 +57,17 @@ public sealed class LeaseBookTests
         var counter = new CounterRef("budget:team:t:all", 1_000_000, DateTimeOffset.MaxValue, LeaseKind.Period);
 
         Assert.True((await book.TakeAsync(counter, 1000, CancellationToken.None)).Admitted);
-        Assert.Equal(4000, await store.ReadAsync(counter.Key, CancellationToken.None)); // four reservations, not 1/8 of the budget
+        Assert.Equal(10_000, await store.ReadAsync(counter.Key, CancellationToken.None)); // 1% of the budget, not 1/8 of it
+
+        var small = new CounterRef("budget:team:s:all", 200_000, DateTimeOffset.MaxValue, LeaseKind.Period);
+        Assert.True((await book.TakeAsync(small, 1000, CancellationToken.None)).Admitted);
+        Assert.Equal(4000, await store.ReadAsync(small.Key, CancellationToken.None)); // four reservations when that is more than 1%
 
         await book.MaintainAsync(TimeSpan.Zero, CancellationToken.None);
 
         Assert.Equal(1000, await store.ReadAsync(counter.Key, CancellationToken.None));
-        Assert.Equal(3000, book.Utilisation.Returned);
+        Assert.Equal(1000, await store.ReadAsync(small.Key, CancellationToken.None));
+        Assert.Equal(9000 + 3000, book.Utilisation.Returned);
     }
 
     /// <summary>A store that takes a moment per call and counts calls.</summary>

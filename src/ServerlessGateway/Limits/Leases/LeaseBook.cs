@@ -13,8 +13,14 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
     /// <summary>A lease is this fraction (1/n) of what the store has left: big while the window is empty, tiny near its end.</summary>
     private const int RemainingShare = 8;
 
-    /// <summary>Budget leases hold at most this many of the current request's amount, so one instance holds little of a budget.</summary>
+    /// <summary>
+    /// Budget leases hold at most this many of the current request's amount, or 1/<see cref="PeriodLeaseLimitShare"/>
+    /// of the budget if that is more: one instance holds little of a budget, yet a large budget is not
+    /// refilled from the store every few requests.
+    /// </summary>
     private const int PeriodLeaseAmounts = 4;
+
+    private const int PeriodLeaseLimitShare = 100;
 
     private const int MaxRefills = 4;
 
@@ -156,7 +162,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
         var share = Math.Max(0, counter.Limit - storeTotal) / RemainingShare;
         if (counter.Kind == LeaseKind.Period)
         {
-            share = Math.Min(share, amount * PeriodLeaseAmounts);
+            share = Math.Min(share, Math.Max(amount * PeriodLeaseAmounts, counter.Limit / PeriodLeaseLimitShare));
         }
 
         return Math.Max(needed, share);

@@ -40,12 +40,16 @@ public sealed class SqliteDatabase
 
     public string Path { get; }
 
-    /// <summary>An open connection (from the pool) that waits up to 10 s for another writer.</summary>
+    /// <summary>An open connection (from the pool); a command waiting on another writer retries for up to 30 s.</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL;");
+
+        // No PRAGMA busy_timeout: this build of SQLite has no usleep, so its busy handler sleeps whole seconds
+        // between retries — a writer waiting a millisecond for another would stall for one second. Without it
+        // SQLite reports busy at once and Microsoft.Data.Sqlite retries promptly until DefaultTimeout.
+        Execute(connection, "PRAGMA synchronous=NORMAL;");
         return connection;
     }
 
