@@ -83,33 +83,30 @@ public sealed class InMemoryUsageStore(TimeZoneInfo zone) : IUsageStore, ISpendR
         }
     }
 
+    /// <summary>Folds the records past the watermark into the roll-up rows (see the SQLite store: the same arithmetic).</summary>
     public Task<RollupResult> RollUpAsync(CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            var fresh = stored.Where(r => r.Sequence > watermark).Select(r => r.Record).ToList();
-            var hours = fresh.Select(r => UsageBuckets.HourStart(r.Timestamp)).ToHashSet();
-            var days = fresh.Select(r => UsageBuckets.DayStart(r.Timestamp, zone)).ToHashSet();
+            var fresh = stored.Skip((int)watermark).Select(r => r.Record).ToList();
             var aggregator = new RollupAggregator();
-            foreach (var (_, record) in stored)
+            foreach (var record in fresh)
             {
-                AddIfTouched(aggregator, RollupGranularity.Hour, hours, record);
-                AddIfTouched(aggregator, RollupGranularity.Day, days, record);
-            }
-
-            foreach (var key in rollups.Keys.Where(k => (k.Item1 == RollupGranularity.Hour ? hours : days).Contains(k.Item2)).ToList())
-            {
-                rollups.Remove(key);
+                aggregator.Add(RollupGranularity.Hour, UsageBuckets.HourStart(record.Timestamp), record);
+                aggregator.Add(RollupGranularity.Day, UsageBuckets.DayStart(record.Timestamp, zone), record);
             }
 
             var rows = aggregator.Rows.ToList();
             foreach (var row in rows)
             {
-                rollups[(row.Granularity, row.BucketStart, row.Dimensions)] = row;
+                var key = (row.Granularity, row.BucketStart, row.Dimensions);
+                rollups[key] = rollups.TryGetValue(key, out var sum) ? row with { Totals = sum.Totals + row.Totals } : row;
             }
 
             watermark = stored.Count;
-            return Task.FromResult(new RollupResult(watermark, fresh.Count, hours.Count, days.Count, rows.Count));
+            var hours = fresh.Select(r => UsageBuckets.HourStart(r.Timestamp)).Distinct().Count();
+            var days = fresh.Select(r => UsageBuckets.DayStart(r.Timestamp, zone)).Distinct().Count();
+            return Task.FromResult(new RollupResult(watermark, fresh.Count, hours, days, rows.Count));
         }
     }
 
@@ -120,15 +117,6 @@ public sealed class InMemoryUsageStore(TimeZoneInfo zone) : IUsageStore, ISpendR
             IReadOnlyList<SpendRollupRow> rows = [.. rollups.Values.Where(r =>
                 r.Granularity == query.Granularity && r.BucketStart >= query.From && r.BucketStart < query.To && (r.Dimensions.Tag.Length > 0) == query.ByTag)];
             return Task.FromResult(rows);
-        }
-    }
-
-    private void AddIfTouched(RollupAggregator aggregator, RollupGranularity granularity, HashSet<DateTimeOffset> touched, UsageRecord record)
-    {
-        var bucket = UsageBuckets.Start(granularity, record.Timestamp, zone);
-        if (touched.Contains(bucket))
-        {
-            aggregator.Add(granularity, bucket, record);
         }
     }
 

@@ -4,8 +4,8 @@ using ServerlessGateway.Accounting.Ledger.Rollups;
 namespace ServerlessGateway.Storage.Sqlite;
 
 /// <summary>
-/// Roll-ups in one immediate transaction: two processes running the job at once serialise on SQLite's write lock,
-/// and the second finds nothing new past the watermark (or recomputes the same whole buckets).
+/// Roll-ups in immediate transactions: two processes running the job at once serialise on SQLite's write lock,
+/// and the second finds nothing new past the watermark the first moved.
 /// </summary>
 public sealed partial class SqliteUsageStore
 {
@@ -41,60 +41,96 @@ public sealed partial class SqliteUsageStore
         },
         cancellationToken);
 
+    /// <summary>
+    /// Folds the records past the watermark into the roll-up rows, a chunk per transaction: each chunk's sums are
+    /// added to the stored rows and the watermark moves in the same transaction, so every record counts exactly
+    /// once however often (or from however many processes) the job runs. The cost is the new records', never a
+    /// re-read of whole buckets, and the write lock is held for one chunk at a time.
+    /// </summary>
     private RollupResult RollUp()
     {
-        using var connection = database.Open();
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var watermark = Scalar(connection, transaction, "SELECT COALESCE(MAX(watermark), 0) FROM rollup_state WHERE name = 'spend'", 0);
-        var max = Scalar(connection, transaction, "SELECT COALESCE(MAX(seq), 0) FROM usage_records", 0);
-        var fresh = Scalar(connection, transaction, "SELECT COUNT(*) FROM usage_records WHERE seq > $w", watermark);
-        var hours = (int)Scalar(connection, transaction, "SELECT COUNT(*) FROM (" + Fresh("hour_start") + ")", watermark);
-        var days = (int)Scalar(connection, transaction, "SELECT COUNT(*) FROM (" + Fresh("day_start") + ")", watermark);
-        var aggregator = new RollupAggregator();
-        Aggregate(connection, transaction, aggregator, RollupGranularity.Hour, "hour_start", watermark);
-        Aggregate(connection, transaction, aggregator, RollupGranularity.Day, "day_start", watermark);
-
-        // Delete the touched buckets' rows (while seq > $w still finds them), then write them afresh.
-        foreach (var (granularity, column) in new[] { (RollupGranularity.Hour, "hour_start"), (RollupGranularity.Day, "day_start") })
+        long fresh = 0, watermark = 0;
+        int rows = 0;
+        var hours = new HashSet<long>();
+        var days = new HashSet<long>();
+        while (true)
         {
-            using var delete = Command(
-                connection, transaction, $"DELETE FROM spend_rollups WHERE granularity = $g AND bucket_start IN ({Fresh(column)})");
-            delete.Parameters.AddWithValue("$g", Name(granularity));
-            delete.Parameters.AddWithValue("$w", watermark);
-            delete.ExecuteNonQuery();
+            using var connection = database.Open();
+            using var transaction = connection.BeginTransaction(deferred: false);
+            watermark = Scalar(connection, transaction, "SELECT COALESCE(MAX(watermark), 0) FROM rollup_state WHERE name = 'spend'", 0);
+            var aggregator = new RollupAggregator();
+            var (read, last) = AggregateChunk(connection, transaction, aggregator, watermark, hours, days);
+            if (read == 0)
+            {
+                return new RollupResult(watermark, fresh, hours.Count, days.Count, rows);
+            }
+
+            rows += Merge(connection, transaction, aggregator);
+            using var mark = Command(connection, transaction, "INSERT INTO rollup_state (name, watermark) VALUES ('spend', $m) ON CONFLICT (name) DO UPDATE SET watermark = $m");
+            mark.Parameters.AddWithValue("$m", last);
+            mark.ExecuteNonQuery();
+            transaction.Commit();
+            fresh += read;
+            watermark = last;
+        }
+    }
+
+    private static (int Read, long Last) AggregateChunk(
+        SqliteConnection connection, SqliteTransaction transaction, RollupAggregator aggregator, long watermark, HashSet<long> hours, HashSet<long> days)
+    {
+        using var command = Command(
+            connection, transaction, $"SELECT {SqliteUsageSchema.RecordColumns}, hour_start, day_start FROM usage_records WHERE seq > $w ORDER BY seq LIMIT {ChunkSize}");
+        command.Parameters.AddWithValue("$w", watermark);
+        using var reader = command.ExecuteReader();
+        var (read, last) = (0, watermark);
+        while (reader.Read())
+        {
+            var record = ReadRecord(reader);
+            var (hour, day) = (reader.GetInt64(26), reader.GetInt64(27));
+            aggregator.Add(RollupGranularity.Hour, DateTimeOffset.FromUnixTimeSeconds(hour), record);
+            aggregator.Add(RollupGranularity.Day, DateTimeOffset.FromUnixTimeSeconds(day), record);
+            hours.Add(hour);
+            days.Add(day);
+            last = reader.GetInt64(0);
+            read++;
         }
 
-        var rows = 0;
-        using var insert = Command(
+        return (read, last);
+    }
+
+    /// <summary>Adds each aggregated row to its stored row (in decimal, never through SQL's double arithmetic).</summary>
+    private static int Merge(SqliteConnection connection, SqliteTransaction transaction, RollupAggregator aggregator)
+    {
+        const string Match = "granularity = $g AND bucket_start = $b AND tag = $tag AND key_id = $key AND user_id = $user AND team_id = $team "
+            + "AND organization_id = $org AND model = $model AND requested_model = $requested";
+        using var existing = Command(
             connection,
             transaction,
-            "INSERT INTO spend_rollups VALUES ($g, $b, $tag, $key, $user, $team, $org, $model, $requested, $n, $in, $cached, $write, $out, $reasoning, $cost)");
+            "SELECT requests, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, cost_usd FROM spend_rollups WHERE " + Match);
+        using var upsert = Command(
+            connection,
+            transaction,
+            "INSERT OR REPLACE INTO spend_rollups VALUES ($g, $b, $tag, $key, $user, $team, $org, $model, $requested, $n, $in, $cached, $write, $out, $reasoning, $cost)");
+        var rows = 0;
         foreach (var row in aggregator.Rows)
         {
-            BindRollup(insert, row);
-            insert.ExecuteNonQuery();
+            BindRollup(existing, row);
+            var totals = row.Totals;
+            using (var reader = existing.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    totals += new SpendTotals(
+                        reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5), ParseMoney(reader.GetString(6)));
+                }
+            }
+
+            BindRollup(upsert, row with { Totals = totals });
+            upsert.ExecuteNonQuery();
             rows++;
         }
 
-        using var mark = Command(connection, transaction, "INSERT INTO rollup_state (name, watermark) VALUES ('spend', $m) ON CONFLICT (name) DO UPDATE SET watermark = $m");
-        mark.Parameters.AddWithValue("$m", max);
-        mark.ExecuteNonQuery();
-        transaction.Commit();
-        return new RollupResult(max, fresh, hours, days, rows);
-    }
-
-    private static void Aggregate(SqliteConnection connection, SqliteTransaction transaction, RollupAggregator aggregator, RollupGranularity granularity, string column, long watermark)
-    {
-        using var command = Command(
-            connection,
-            transaction,
-            $"SELECT {SqliteUsageSchema.RecordColumns}, {column} FROM usage_records WHERE {column} IN ({Fresh(column)})");
-        command.Parameters.AddWithValue("$w", watermark);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            aggregator.Add(granularity, DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(26)), ReadRecord(reader));
-        }
+        return rows;
     }
 
     private static void BindRollup(SqliteCommand insert, SpendRollupRow row)
@@ -119,15 +155,15 @@ public sealed partial class SqliteUsageStore
         p.AddWithValue("$cost", Money(t.CostUsd));
     }
 
+    /// <summary>Records folded per transaction: large enough to be efficient, small enough to hold the write lock briefly.</summary>
+    private const int ChunkSize = 5000;
+
     private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql, long watermark)
     {
         using var command = Command(connection, transaction, sql);
         command.Parameters.AddWithValue("$w", watermark);
         return command.ExecuteScalar() is long value ? value : 0;
     }
-
-    /// <summary>The buckets (of the hour_start or day_start column) holding records past the watermark $w.</summary>
-    private static string Fresh(string column) => $"SELECT DISTINCT {column} FROM usage_records WHERE seq > $w";
 
     private static string Name(RollupGranularity granularity) => granularity == RollupGranularity.Hour ? "hour" : "day";
 }
