@@ -14,7 +14,6 @@ public sealed partial class WebhookDeliveryService : BackgroundService
     private readonly WebhookSender sender;
     private readonly Func<IReadOnlyList<WebhookOptions>> webhooks;
     private readonly ILogger logger;
-    private readonly ConcurrentDictionary<string, byte> deliveredTo = new(StringComparer.Ordinal);
 
     public WebhookDeliveryService(WebhookAlertPublisher publisher, WebhookSender sender, GatewayConfigStore config, ILogger<WebhookDeliveryService> logger)
         : this(publisher, sender, () => config.Current.Governance.Alerts.Webhooks, logger)
@@ -47,18 +46,9 @@ public sealed partial class WebhookDeliveryService : BackgroundService
 
     private async Task<bool> DeliverAsync(WebhookOptions webhook, BudgetAlert alert, CancellationToken cancellationToken)
     {
-        var key = alert.Id + "\n" + webhook.Url;
-        if (deliveredTo.ContainsKey(key))
-        {
-            return true;
-        }
-
         try
         {
-            if (!await sender.SendAsync(webhook, alert, cancellationToken))
-            {
-                return false;
-            }
+            return await sender.SendAsync(webhook, alert, cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -66,9 +56,6 @@ public sealed partial class WebhookDeliveryService : BackgroundService
             LogDeliveryFailed(logger, alert.Id, ex);
             return false;
         }
-
-        deliveredTo.TryAdd(key, 0);
-        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Budget alert {AlertId} could not be delivered")]

@@ -10,10 +10,10 @@ public sealed class EnvironmentReferences(Func<string, string?> lookup)
 {
     public static EnvironmentReferences Process { get; } = new(Environment.GetEnvironmentVariable);
 
-    /// <summary>Returns the resolved value, or null when a reference without default names an unset variable.</summary>
     /// <summary>One variable's value, or null.</summary>
     public string? Get(string name) => lookup(name);
 
+    /// <summary>Returns the resolved value, or null when a reference without default names an unset variable.</summary>
     public string? Resolve(string? value, out string? missingVariable)
     {
         missingVariable = null;

@@ -19,7 +19,15 @@ namespace ServerlessGateway.Governance;
 /// attempt. Disposing it ends everything still open (a cancelled request keeps its worst case as spent).
 /// </summary>
 public sealed class GovernedRequest(
-    GovernanceServices services, GatewaySnapshot snapshot, CallerIdentity caller, ParsedRequest request, LogicalModel model, string requestId, long started, FrozenDictionary<string, string> tags)
+    GovernanceServices services,
+    GatewaySnapshot snapshot,
+    CallerIdentity caller,
+    ParsedRequest request,
+    LogicalModel model,
+    string requestId,
+    long started,
+    FrozenDictionary<string, string> tags,
+    CancellationToken aborted)
     : IDisposable
 {
     private IRateAdmission? admission;
@@ -39,7 +47,7 @@ public sealed class GovernedRequest(
     /// <summary>Past the policy's DowngradeAt share of a budget, a model with a cheaper DowngradeTo is served by it.</summary>
     public void ApplyBudgetPolicy()
     {
-        if (snapshot.Governance.BudgetPolicy.DowngradeAt is { } at && Model.DowngradeTo is { } cheaper && !IsExempt
+        if (snapshot.Governance.BudgetPolicy.DowngradeAt is { } at && Model.DowngradeTo is { } cheaper && !IsExempt && caller.MayUse(cheaper)
             && snapshot.Models.TryGetValue(cheaper, out var target) && target.IsServable && services.Budgets.UsedFraction(caller) >= at)
         {
             DowngradedFrom = Model.Name;
@@ -80,8 +88,7 @@ public sealed class GovernedRequest(
             return Refuse(GatewayError.Unpriced(deployment.Name), "unpriced deployment");
         }
 
-        var output = AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens);
-        var worstCase = price.WorstCase(Prompt(), output);
+        var worstCase = WorstCase(price);
         var reservation = await services.Budgets.ReserveAsync(caller, worstCase, cancellationToken);
         if (reservation.Refusal is { } refusal)
         {
@@ -142,20 +149,28 @@ public sealed class GovernedRequest(
 
     /// <summary>
     /// Ends what is still open. An attempt cut off by a cancellation or a fault may have been billed for anything
-    /// up to its worst case, which is what it keeps and records (marked as an estimate).
+    /// up to its worst case, which is what it keeps and records (marked as an estimate) whether or not a budget
+    /// applies. Tokens admitted for a request that no attempt answered go back to the token limits.
     /// </summary>
     public void Dispose()
     {
         if (open is { } attempt)
         {
             attempt.Reservation?.Dispose();
-            var usage = new TokenUsage(promptTokens ?? 0, AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens));
-            Record(attempt.Number, attempt.Deployment, usage, attempt.WorstCase, estimated: true, StatusCodes.Status499ClientClosedRequest, "cancelled", attempt);
+            var price = attempt.Deployment.Price;
+            var usage = new TokenUsage(Prompt(), AdmissionEstimate.OutputTokens(request, price?.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
+            var cost = attempt.Reservation is not null ? attempt.WorstCase : price is null ? 0 : WorstCase(price);
+            var (status, error) = aborted.IsCancellationRequested ? (StatusCodes.Status499ClientClosedRequest, "cancelled") : (StatusCodes.Status500InternalServerError, "internal_error");
+            Record(attempt.Number, attempt.Deployment, usage, cost, estimated: true, status, error, attempt);
             open = null;
         }
 
+        admission?.SettleTokens(0);
         admission?.Dispose();
     }
+
+    private decimal WorstCase(ModelPrice price) =>
+        price.WorstCase(Prompt(), AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
 
     private UpstreamFailure Refuse(GatewayError error, string reason)
     {

@@ -79,7 +79,7 @@ public sealed partial class ProxyHandler(
                 return;
             }
 
-            using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, UsageTags.Merge(caller.Tags, headerTags, request));
+            using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, UsageTags.Merge(caller.Tags, headerTags, request), aborted);
             governed.ApplyBudgetPolicy();
             var limited = await governed.AdmitAsync(aborted);
             governed.WriteRateHeaders(context.Response.Headers);

@@ -57,7 +57,9 @@ public sealed partial class UsageBuffer : IUsageSink
             WarnOverflow();
             if (!overflow.Writer.TryWrite(record))
             {
-                Spill.Append([record]);
+                // On the caller's thread only when the queue and the overflow are both full: written to the OS
+                // (it survives the process) but not forced to disk, so overload does not serialise requests on fsync.
+                Spill.Append([record], durable: false);
             }
         }
         catch (Exception ex) // never throw into the request: count and log the loss instead

@@ -33,7 +33,7 @@ public sealed class UsageSpillFile
     public string DrainingPath { get; }
 
     /// <summary>Appends the records and flushes them to disk before returning.</summary>
-    public void Append(IReadOnlyCollection<UsageRecord> records)
+    public void Append(IReadOnlyCollection<UsageRecord> records, bool durable = true)
     {
         if (records.Count == 0)
         {
@@ -51,7 +51,7 @@ public sealed class UsageSpillFile
         {
             using var file = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read);
             file.Write(bytes);
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: durable);
         }
 
         stats.SpillAppended(records.Count);

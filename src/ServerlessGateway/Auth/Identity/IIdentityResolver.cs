@@ -25,4 +25,7 @@ public readonly record struct IdentityResolution(CallerIdentity? Caller, Gateway
         StatusCodes.Status401Unauthorized, "This API key has expired. Ask your gateway administrator for a new one.", GatewayError.InvalidRequestType, "expired_api_key"));
 
     public static IdentityResolution Of(CallerIdentity caller) => new(caller, null);
+
+    public static IdentityResolution Unavailable { get; } = new(null, new GatewayError(
+        503, "The gateway cannot read its key store right now; retry shortly.", GatewayError.ServerErrorType, "identity_unavailable") { RetryAfterSeconds = 1 });
 }

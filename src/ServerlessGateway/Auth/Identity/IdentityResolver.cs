@@ -40,9 +40,21 @@ public sealed class IdentityResolver(IKeyStore keys, CallerIdentityFactory facto
         string hash, CallerIdentity? configured, GatewaySnapshot snapshot, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var generation = cache.Generation;
-        var (resolution, validUntil) = configured is not null
-            ? (IdentityResolution.Of(await factory.ForConfigKeyAsync(configured, cancellationToken)), null)
-            : await ResolveStoredAsync(hash, now, cancellationToken);
+        IdentityResolution resolution;
+        DateTimeOffset? validUntil;
+        try
+        {
+            (resolution, validUntil) = configured is not null
+                ? (IdentityResolution.Of(await factory.ForConfigKeyAsync(configured, cancellationToken)), null)
+                : await ResolveStoredAsync(hash, now, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A store that cannot answer (locked, corrupt, unreachable) is the gateway's problem, not a wrong key:
+            // 503 with Retry-After, never cached, so the next request tries again.
+            return IdentityResolution.Unavailable;
+        }
+
         cache.Add(hash, snapshot, resolution, now, validUntil, generation);
         return resolution;
     }

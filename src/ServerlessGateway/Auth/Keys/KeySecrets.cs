@@ -33,7 +33,8 @@ public static class KeySecrets
         return kind + "_" + Convert.ToHexStringLower(random);
     }
 
-    public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    /// <summary>The same hash configured keys use, so stored and configured keys are found the same way.</summary>
+    public static string Hash(string secret) => KeyTable.HashSecret(secret);
 
     /// <summary>A non-secret reminder of which key this is: "sk-gw-abcd…".</summary>
     public static string DisplayPrefix(string secret) => secret[..Math.Min(DisplayLength, secret.Length)] + "…";

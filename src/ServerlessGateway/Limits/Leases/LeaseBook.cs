@@ -38,7 +38,9 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
     public async ValueTask<LeaseTake> TakeAsync(CounterRef counter, long amount, CancellationToken cancellationToken)
     {
         var state = counters.GetOrAdd(counter.Key, static (_, c) => new LeasedCounter(c), counter);
-        for (var attempt = 0; ; attempt++)
+        // Only this request's own refills count towards MaxRefills: waiting on another request's refill is not
+        // an attempt, or a burst would refuse requests while the limit still has room.
+        for (var attempt = 0; ;)
         {
             TaskCompletionSource? mine = null;
             Task refill;
@@ -64,6 +66,7 @@ public sealed partial class LeaseBook(ICounterStore store, TimeProvider time, IL
                 }
                 else
                 {
+                    attempt++;
                     mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     refill = state.Refill = mine.Task;
                     needed = amount - state.Available;

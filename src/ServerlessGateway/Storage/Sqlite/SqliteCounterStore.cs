@@ -74,7 +74,12 @@ public sealed class SqliteCounterStore : ICounterStore
 
     private async Task<object?> ScalarAsync(string sql, string key, long? amount, DateTimeOffset? expires, long? limit, CancellationToken cancellationToken)
     {
-        SweepWhenDue();
+        using var turn = amount is null ? default(WriteTurn?) : await database.WriteTurnAsync(cancellationToken);
+        if (turn is not null)
+        {
+            SweepWhenDue();
+        }
+
         using var connection = database.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -55,6 +55,7 @@ public sealed partial class SqliteUsageStore
         var days = new HashSet<long>();
         while (true)
         {
+            using var turn = database.EnterWriteTurn();
             using var connection = database.Open();
             using var transaction = connection.BeginTransaction(deferred: false);
             watermark = Scalar(connection, transaction, "SELECT COALESCE(MAX(watermark), 0) FROM rollup_state WHERE name = 'spend'", 0);

@@ -32,11 +32,18 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
     }
 
     public Task<IReadOnlyList<BudgetSpend>> WriteBatchAsync(IReadOnlyList<UsageRecord> records, CancellationToken cancellationToken) =>
-        Task.Run<IReadOnlyList<BudgetSpend>>(() => WriteBatch(records), cancellationToken);
+        Task.Run<IReadOnlyList<BudgetSpend>>(
+            async () =>
+            {
+                using var turn = await database.WriteTurnAsync(cancellationToken);
+                return WriteBatch(records);
+            },
+            cancellationToken);
 
     public Task<bool> TryMarkAlertAsync(string alertId, DateTimeOffset at, CancellationToken cancellationToken) => Task.Run(
-        () =>
+        async () =>
         {
+            using var turn = await database.WriteTurnAsync(cancellationToken);
             using var connection = database.Open();
             using var command = Command(connection, null, "INSERT OR IGNORE INTO budget_alerts (alert_id, at_ms) VALUES ($id, $at)");
             command.Parameters.AddWithValue("$id", alertId);

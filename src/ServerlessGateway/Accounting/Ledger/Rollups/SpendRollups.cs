@@ -8,9 +8,9 @@ namespace ServerlessGateway.Accounting.Ledger.Rollups;
 public interface ISpendRollupStore
 {
     /// <summary>
-    /// Recomputes, from the records, every bucket touched by records stored since the watermark, and moves the
-    /// watermark past them — atomically. Whole buckets are recomputed (not incremented), so running twice, or in two
-    /// processes at once, gives the same table.
+    /// Adds the records stored since the watermark to their hour and day rows and moves the watermark past them, in
+    /// one transaction per chunk: each record is counted exactly once however often, or from however many processes,
+    /// the job runs.
     /// </summary>
     Task<RollupResult> RollUpAsync(CancellationToken cancellationToken);
 
@@ -53,5 +53,5 @@ public sealed record SpendRollupRow(RollupGranularity Granularity, DateTimeOffse
 
 public sealed record SpendRollupQuery(RollupGranularity Granularity, DateTimeOffset From, DateTimeOffset To, bool ByTag);
 
-/// <summary>What a roll-up run did: the watermark it reached and how much it recomputed.</summary>
+/// <summary>What a roll-up run did: the watermark it reached and how much it added.</summary>
 public sealed record RollupResult(long Watermark, long NewRecords, int HourBuckets, int DayBuckets, int Rows);

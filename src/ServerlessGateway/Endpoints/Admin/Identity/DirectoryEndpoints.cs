@@ -132,7 +132,28 @@ public sealed class DirectoryEndpoints(ScopeLevel level, IDirectoryStore directo
             return AdminErrors.InUse(what, id, "users");
         }
 
-        return (await keys.ListAsync(new KeyQuery(user, team, org, Limit: 1), cancellationToken)).Items.Count > 0 ? AdminErrors.InUse(what, id, "keys") : null;
+        return await HasLiveKeyAsync(user, team, org, cancellationToken) ? AdminErrors.InUse(what, id, "keys") : null;
+    }
+
+    /// <summary>Revoked keys are kept (for the ledger's sake) but do not hold their user, team or organisation in place.</summary>
+    private async Task<bool> HasLiveKeyAsync(string? user, string? team, string? org, CancellationToken cancellationToken)
+    {
+        string? after = null;
+        while (true)
+        {
+            var page = await keys.ListAsync(new KeyQuery(user, team, org, after, Limit: 500), cancellationToken);
+            if (page.Items.Any(k => k.RevokedAt is null))
+            {
+                return true;
+            }
+
+            if (!page.HasMore || page.Items.Count == 0)
+            {
+                return false;
+            }
+
+            after = page.Items[^1].Id;
+        }
     }
 
     private async Task WriteResultAsync(AdminCall call, StoreWrite<DirectoryEntry> result, string id, int status = StatusCodes.Status200OK)

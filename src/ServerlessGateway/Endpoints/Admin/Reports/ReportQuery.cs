@@ -20,7 +20,9 @@ internal sealed class ReportQuery(IQueryCollection query)
             return null;
         }
 
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value))
+        // Years 1 and 9999 are refused so that the default 30-day range around a value cannot overflow.
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            && value.Year is > 1 and < 9999)
         {
             return value;
         }
