@@ -45,6 +45,26 @@ public sealed class RateLimitEnforcementTests
     }
 
     [Fact]
+    public async Task A_burst_far_past_the_limit_is_admitted_up_to_the_limit_exactly()
+    {
+        await using var gateway = await GatewayHost.StartAsync(Config(new JsonObject { ["RequestsPerMinute"] = 60 }));
+        using var client = gateway.CreateClient(LimitedKey);
+
+        var started = DateTimeOffset.UtcNow;
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(async _ =>
+        {
+            using var response = await client.PostAsync("/v1/chat/completions", new StringContent(Chat, Encoding.UTF8, "application/json"));
+            return response.StatusCode;
+        }));
+        var windows = (int)(DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 60 - started.ToUnixTimeSeconds() / 60) + 1;
+
+        // Requests waiting on another's lease refill are not refused for it: the burst gets the whole allowance.
+        var admitted = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.InRange(admitted, 60, 60 * windows);
+        Assert.Equal(200 - admitted, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
     public async Task A_request_whose_estimate_exceeds_the_token_limit_is_refused_before_the_call()
     {
         await using var gateway = await GatewayHost.StartAsync(Config(new JsonObject { ["TokensPerMinute"] = 500 }));

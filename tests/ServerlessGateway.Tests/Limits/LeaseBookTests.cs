@@ -70,6 +70,21 @@ public sealed class LeaseBookTests
         Assert.Equal(9000 + 3000, book.Utilisation.Returned);
     }
 
+    [Fact]
+    public async Task A_burst_waiting_on_each_others_refills_gets_the_whole_allowance()
+    {
+        // Each refill takes 1/8 of what is left, so most of the 200 wait through many refills; waiting must not
+        // count against a request's own refill attempts, or it is refused while the window still has room.
+        var store = new SlowStore(new InMemoryCounterStore(time));
+        var book = new LeaseBook(store, time, NullLogger<LeaseBook>.Instance);
+        var counter = new CounterRef("rpm|burst", 60, Start.AddMinutes(2), LeaseKind.Window);
+
+        var takes = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => book.TakeAsync(counter, 1, CancellationToken.None).AsTask()));
+
+        Assert.Equal(60, takes.Count(t => t.Admitted));
+        Assert.Equal(60, await store.ReadAsync(counter.Key, CancellationToken.None));
+    }
+
     /// <summary>A store that takes a moment per call and counts calls.</summary>
     private sealed class SlowStore(ICounterStore inner) : ICounterStore
     {
