@@ -27,23 +27,8 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
             """);
     }
 
-    public async Task<StoreWrite<DirectoryEntry>> CreateAsync(DirectoryEntry entry, CancellationToken cancellationToken)
-    {
-        var stored = entry with { Version = 1 };
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO gateway_directory ({Columns}) VALUES ({Values})";
-        Bind(command, stored);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return StoreWrite.Done(stored);
-        }
-        catch (SqliteException ex) when (IsDuplicate(ex))
-        {
-            return StoreWrite.Failed<DirectoryEntry>(StoreWriteStatus.Duplicate);
-        }
-    }
+    public Task<StoreWrite<DirectoryEntry>> CreateAsync(DirectoryEntry entry, CancellationToken cancellationToken) =>
+        InsertAsync(database, $"INSERT INTO gateway_directory ({Columns}) VALUES ({Values})", entry with { Version = 1 }, Bind, cancellationToken);
 
     public async Task<DirectoryEntry?> GetAsync(ScopeLevel level, string id, CancellationToken cancellationToken)
     {
@@ -74,18 +59,15 @@ public sealed class SqliteDirectoryStore : IDirectoryStore
         return await PageAsync(command, query.Limit, Read, cancellationToken);
     }
 
-    public async Task<StoreWrite<DirectoryEntry>> UpdateAsync(DirectoryEntry entry, long expectedVersion, CancellationToken cancellationToken)
-    {
-        var stored = entry with { Version = expectedVersion + 1 };
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE gateway_directory SET ({Columns}) = ({Values}) WHERE level = $level AND id = $id AND version = $expected";
-        Bind(command, stored);
-        command.Add("$expected", expectedVersion);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1
-            ? StoreWrite.Done(stored)
-            : StoreWrite.Failed<DirectoryEntry>(await GetAsync(entry.Level, entry.Id, cancellationToken) is null ? StoreWriteStatus.NotFound : StoreWriteStatus.Conflict);
-    }
+    public Task<StoreWrite<DirectoryEntry>> UpdateAsync(DirectoryEntry entry, long expectedVersion, CancellationToken cancellationToken) =>
+        UpdateIfVersionAsync(
+            database,
+            $"UPDATE gateway_directory SET ({Columns}) = ({Values}) WHERE level = $level AND id = $id AND version = $expected",
+            entry with { Version = expectedVersion + 1 },
+            expectedVersion,
+            Bind,
+            async () => await GetAsync(entry.Level, entry.Id, cancellationToken) is not null,
+            cancellationToken);
 
     public async Task<StoreWriteStatus> DeleteAsync(ScopeLevel level, string id, long? expectedVersion, CancellationToken cancellationToken)
     {

@@ -54,6 +54,58 @@ internal static class SqliteFields
 
     /// <summary>Whether a write failed on a UNIQUE or PRIMARY KEY constraint.</summary>
     public static bool IsDuplicate(SqliteException ex) => ex.SqliteErrorCode == 19; // SQLITE_CONSTRAINT
+
+    /// <summary>Inserts <paramref name="stored"/> with <paramref name="sql"/>; a row that already exists is a Duplicate.</summary>
+    public static async Task<StoreWrite<T>> InsertAsync<T>(
+        SqliteDatabase database, string sql, T stored, Action<SqliteCommand, T> bind, CancellationToken cancellationToken)
+        where T : class
+    {
+        using var turn = await database.WriteTurnAsync(cancellationToken);
+        await using var connection = database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind(command, stored);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return StoreWrite.Done(stored);
+        }
+        catch (SqliteException ex) when (IsDuplicate(ex))
+        {
+            return StoreWrite.Failed<T>(StoreWriteStatus.Duplicate);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="stored"/> only where the row still has <paramref name="expectedVersion"/> (bound as
+    /// $expected); otherwise NotFound or Conflict, by whether the row still exists.
+    /// </summary>
+    public static async Task<StoreWrite<T>> UpdateIfVersionAsync<T>(
+        SqliteDatabase database, string sql, T stored, long expectedVersion, Action<SqliteCommand, T> bind, Func<Task<bool>> exists, CancellationToken cancellationToken)
+        where T : class
+    {
+        using (await database.WriteTurnAsync(cancellationToken))
+        {
+            await using var connection = database.Open();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command, stored);
+            command.Add("$expected", expectedVersion);
+            try
+            {
+                if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+                {
+                    return StoreWrite.Done(stored);
+                }
+            }
+            catch (SqliteException ex) when (IsDuplicate(ex))
+            {
+                return StoreWrite.Failed<T>(StoreWriteStatus.Duplicate);
+            }
+        }
+
+        return StoreWrite.Failed<T>(await exists() ? StoreWriteStatus.Conflict : StoreWriteStatus.NotFound);
+    }
 }
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

@@ -38,23 +38,8 @@ public sealed class SqliteKeyStore : IKeyStore
                   """);
     }
 
-    public async Task<StoreWrite<StoredKey>> CreateAsync(StoredKey key, CancellationToken cancellationToken)
-    {
-        var stored = key with { Version = 1 };
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO gateway_keys ({Columns}) VALUES ({Values})";
-        Bind(command, stored);
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return StoreWrite.Done(stored);
-        }
-        catch (SqliteException ex) when (IsDuplicate(ex))
-        {
-            return StoreWrite.Failed<StoredKey>(StoreWriteStatus.Duplicate);
-        }
-    }
+    public Task<StoreWrite<StoredKey>> CreateAsync(StoredKey key, CancellationToken cancellationToken) =>
+        InsertAsync(database, $"INSERT INTO gateway_keys ({Columns}) VALUES ({Values})", key with { Version = 1 }, Bind, cancellationToken);
 
     public async Task<StoredKey?> GetAsync(string id, CancellationToken cancellationToken) =>
         await ReadOneAsync("id = $id", c => c.Add("$id", id), cancellationToken);
@@ -87,28 +72,15 @@ public sealed class SqliteKeyStore : IKeyStore
         return await PageAsync(command, query.Limit, Read, cancellationToken);
     }
 
-    public async Task<StoreWrite<StoredKey>> UpdateAsync(StoredKey key, long expectedVersion, CancellationToken cancellationToken)
-    {
-        var stored = key with { Version = expectedVersion + 1 };
-        await using var connection = database.Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE gateway_keys SET ({Columns}) = ({Values}) WHERE id = $id AND version = $expected";
-        Bind(command, stored);
-        command.Add("$expected", expectedVersion);
-        try
-        {
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
-            {
-                return StoreWrite.Done(stored);
-            }
-        }
-        catch (SqliteException ex) when (IsDuplicate(ex))
-        {
-            return StoreWrite.Failed<StoredKey>(StoreWriteStatus.Duplicate);
-        }
-
-        return StoreWrite.Failed<StoredKey>(await GetAsync(key.Id, cancellationToken) is null ? StoreWriteStatus.NotFound : StoreWriteStatus.Conflict);
-    }
+    public Task<StoreWrite<StoredKey>> UpdateAsync(StoredKey key, long expectedVersion, CancellationToken cancellationToken) =>
+        UpdateIfVersionAsync(
+            database,
+            $"UPDATE gateway_keys SET ({Columns}) = ({Values}) WHERE id = $id AND version = $expected",
+            key with { Version = expectedVersion + 1 },
+            expectedVersion,
+            Bind,
+            async () => await GetAsync(key.Id, cancellationToken) is not null,
+            cancellationToken);
 
     private async Task<StoredKey?> ReadOneAsync(string where, Action<SqliteCommand> bind, CancellationToken cancellationToken)
     {
