@@ -85,6 +85,26 @@ public sealed class LeaseBookTests
         Assert.Equal(60, await store.ReadAsync(counter.Key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task An_idle_period_counter_is_forgotten_after_its_lease_is_returned_and_rebuilt_on_use()
+    {
+        var store = new InMemoryCounterStore(time);
+        var book = new LeaseBook(store, time, NullLogger<LeaseBook>.Instance);
+        var counter = new CounterRef("budget:key:k:all", 1_000_000, DateTimeOffset.MaxValue, LeaseKind.Period);
+        Assert.True((await book.TakeAsync(counter, 1000, CancellationToken.None)).Admitted);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        await book.MaintainAsync(TimeSpan.FromSeconds(3), CancellationToken.None);
+        Assert.NotNull(book.View(counter.Key)); // lease returned, counter still known
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        await book.MaintainAsync(TimeSpan.FromSeconds(3), CancellationToken.None);
+        Assert.Null(book.View(counter.Key)); // idle and empty: forgotten, no more reads each second
+
+        Assert.True((await book.TakeAsync(counter, 1000, CancellationToken.None)).Admitted);
+        Assert.Equal(2000, book.View(counter.Key)!.Value.Used); // the first 1000 (kept as spent) and the new 1000
+    }
+
     /// <summary>A store that takes a moment per call and counts calls.</summary>
     private sealed class SlowStore(ICounterStore inner) : ICounterStore
     {

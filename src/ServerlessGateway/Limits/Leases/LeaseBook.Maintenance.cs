@@ -3,6 +3,9 @@ namespace ServerlessGateway.Limits.Leases;
 /// <summary>The lease book's background side: overruns written, idle period leases returned, expired counters forgotten.</summary>
 public sealed partial class LeaseBook
 {
+    /// <summary>A period counter unused this long is forgotten (and rebuilt from the store on its next use).</summary>
+    private static readonly TimeSpan ForgetIdleAfter = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Writes pending overruns, returns period leases idle for <paramref name="idleAfter"/> (all of them when zero),
     /// refreshes period totals so <see cref="View"/> follows other instances' spend, and forgets expired counters.
@@ -20,7 +23,10 @@ public sealed partial class LeaseBook
 
             lock (state.Gate)
             {
-                if (state.Ref.Expires <= now && state.Pending == 0 && !state.Refilling)
+                // Expired windows go; so does a period counter idle long enough to hold nothing (its lease was
+                // returned above): otherwise every budget ever touched would be re-read from the store each second.
+                var forgettable = state.Ref.Expires <= now || (state.Ref.Kind == LeaseKind.Period && state.Available == 0 && now - state.LastUsed >= ForgetIdleAfter);
+                if (forgettable && state.Pending == 0 && !state.Refilling)
                 {
                     counters.TryRemove(key, out _);
                 }
