@@ -34,6 +34,7 @@ public sealed partial class WebhookDeliveryService : BackgroundService
         {
             await foreach (var alert in publisher.Reader.ReadAllAsync(stoppingToken))
             {
+                LogAlert(logger, alert.Scope, alert.Threshold * 100, alert.SpentUsd, alert.BudgetUsd, alert.WindowId);
                 var results = await Task.WhenAll(webhooks().Select(webhook => DeliverAsync(webhook, alert, stoppingToken)));
                 publisher.Finished(alert, delivered: results.All(ok => ok));
             }
@@ -57,6 +58,9 @@ public sealed partial class WebhookDeliveryService : BackgroundService
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Budget alert: {Scope} reached {Percent:0.##}% of its budget ({SpentUsd} of {BudgetUsd} USD) in window {WindowId}.")]
+    private static partial void LogAlert(ILogger logger, string scope, decimal percent, decimal spentUsd, decimal budgetUsd, string windowId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Budget alert {AlertId} could not be delivered")]
     private static partial void LogDeliveryFailed(ILogger logger, string alertId, Exception exception);

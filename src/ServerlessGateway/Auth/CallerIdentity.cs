@@ -15,7 +15,7 @@ public sealed class CallerIdentity(string keyName, bool isAdmin, FrozenSet<strin
     public FrozenSet<string>? AllowedModels { get; } = allowedModels;
 
     /// <summary>Stable id of the key: "cfg:{name}" for keys from the configuration file, the store's id otherwise.</summary>
-    public string KeyId { get; init; } = "cfg:" + keyName;
+    public string KeyId { get; init; } = ConfiguredKeyId(keyName);
 
     public string? UserId { get; init; }
 
@@ -31,6 +31,8 @@ public sealed class CallerIdentity(string keyName, bool isAdmin, FrozenSet<strin
 
     /// <summary>The key's default tags, recorded with its usage (request tags are added to these).</summary>
     public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
+
+    public static string ConfiguredKeyId(string keyName) => "cfg:" + keyName;
 
     public bool MayUse(string model) => AllowedModels is null || AllowedModels.Contains(model);
 }

@@ -14,9 +14,6 @@ public static class KeyAuthenticator
     private const string AzureKeyHeader = "api-key";
     private const string AnthropicKeyHeader = "x-api-key";
 
-    public static CallerIdentity? Authenticate(HttpRequest request, GatewaySnapshot snapshot) =>
-        TryReadKey(request, out var key) ? snapshot.Keys.Find(key) : null;
-
     /// <summary>The presented key (trimmed), or false when no header carries exactly one.</summary>
     public static bool TryReadKey(HttpRequest request, out ReadOnlySpan<char> key)
     {

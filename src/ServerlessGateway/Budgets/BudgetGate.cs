@@ -1,5 +1,6 @@
 using ServerlessGateway.Auth;
 using ServerlessGateway.Limits.Leases;
+using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Budgets;
 
@@ -48,7 +49,7 @@ public sealed partial class BudgetGate(LeaseBook book, TimeProvider time, Func<T
         {
             GiveBack(taken, amount);
             LogStoreFailed(logger, ex);
-            return new BudgetReservation(BudgetText.StoreUnavailable(), charges, [], 0, book);
+            return new BudgetReservation(GatewayError.StoreUnavailable("budget store", "budgets_unavailable"), charges, [], 0, book);
         }
         catch
         {

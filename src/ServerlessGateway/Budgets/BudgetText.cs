@@ -24,14 +24,5 @@ public static class BudgetText
         return new GatewayError(StatusCodes.Status429TooManyRequests, message, InsufficientQuota, InsufficientQuota);
     }
 
-    public static GatewayError StoreUnavailable() => new(
-        StatusCodes.Status503ServiceUnavailable,
-        "The gateway could not reach its budget store; please try again shortly.",
-        GatewayError.ServerErrorType,
-        "budgets_unavailable")
-    {
-        RetryAfterSeconds = 1,
-    };
-
     private static decimal Usd(long nano) => Math.Round(NanoUsd.ToUsd(nano), 6);
 }

@@ -305,8 +305,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
     /// <summary>A configured key's identity: its own scope (limits, budget) and ids; the resolver adds the directory's scopes.</summary>
     private static CallerIdentity ConfiguredKey(VirtualKeyOptions key, FrozenSet<string>? allowed, string where, List<string> errors)
     {
-        var identity = new CallerIdentity(key.Name!, isAdmin: false, allowed);
-        var scope = new ScopeRef(ScopeLevel.Key, identity.KeyId);
+        var scope = new ScopeRef(ScopeLevel.Key, CallerIdentity.ConfiguredKeyId(key.Name!));
         return new CallerIdentity(key.Name!, isAdmin: false, allowed)
         {
             UserId = key.User,

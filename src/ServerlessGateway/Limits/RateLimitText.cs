@@ -53,14 +53,6 @@ public static class RateLimitText
         Type(check.Kind),
         Code);
 
-    public static GatewayError StoreUnavailable() => new(
-        StatusCodes.Status503ServiceUnavailable,
-        "The gateway could not reach its rate-limit store; please try again shortly.",
-        GatewayError.ServerErrorType,
-        "limits_unavailable")
-    {
-        RetryAfterSeconds = 1,
-    };
 
     private static string Type(RateKind kind) => kind switch
     {

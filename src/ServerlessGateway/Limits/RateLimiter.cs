@@ -1,6 +1,7 @@
 using ServerlessGateway.Auth;
 using ServerlessGateway.Limits.Leases;
 using ServerlessGateway.Limits.Parallel;
+using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Limits;
 
@@ -58,7 +59,7 @@ public sealed partial class RateLimiter(LeaseBook book, ParallelSlots slots, Tim
         {
             GiveBack(taken);
             LogStoreFailed(logger, ex);
-            return RateAdmission.Refused(RateLimitText.StoreUnavailable(), seen, window, time);
+            return RateAdmission.Refused(GatewayError.StoreUnavailable("rate-limit store", "limits_unavailable"), seen, window, time);
         }
         catch
         {

@@ -63,6 +63,16 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
     public static GatewayError UpstreamInvalidResponse(string deployment, string reason) => new(
         StatusCodes.Status502BadGateway, $"The upstream deployment '{deployment}' sent an invalid response: {reason}", ServerErrorType, "upstream_invalid_response");
 
+    /// <summary>
+    /// A store the request path needs (keys, rate-limit counters, budgets) cannot answer: the gateway's problem,
+    /// not the caller's — 503 with Retry-After, never a 500.
+    /// </summary>
+    public static GatewayError StoreUnavailable(string store, string code) => new(
+        StatusCodes.Status503ServiceUnavailable, $"The gateway could not reach its {store}; please try again shortly.", ServerErrorType, code)
+    {
+        RetryAfterSeconds = 1,
+    };
+
     /// <summary>A budgeted caller cannot be sent to a deployment whose calls the gateway cannot price.</summary>
     public static GatewayError Unpriced(string deployment) => new(
         StatusCodes.Status403Forbidden,

@@ -17,7 +17,6 @@ public static class LedgerServices
         // Ledger settings are read at start-up (queue and batch sizes are not reloadable).
         services.TryAddSingleton(sp => sp.GetRequiredService<GatewayConfigStore>().Current.Governance.Ledger);
         services.TryAddSingleton(new LedgerTuning());
-        services.TryAddSingleton<IAlertPublisher, LoggingAlertPublisher>();
         services.AddSingleton<LedgerStats>();
         services.AddSingleton(sp => new UsageSpillFile(sp.GetRequiredService<LedgerOptions>().SpillPath, sp.GetRequiredService<LedgerStats>()));
         services.AddSingleton<UsageBuffer>();

@@ -26,6 +26,5 @@ public readonly record struct IdentityResolution(CallerIdentity? Caller, Gateway
 
     public static IdentityResolution Of(CallerIdentity caller) => new(caller, null);
 
-    public static IdentityResolution Unavailable { get; } = new(null, new GatewayError(
-        503, "The gateway cannot read its key store right now; retry shortly.", GatewayError.ServerErrorType, "identity_unavailable") { RetryAfterSeconds = 1 });
+    public static IdentityResolution Unavailable { get; } = new(null, GatewayError.StoreUnavailable("key store", "identity_unavailable"));
 }

@@ -53,6 +53,19 @@ internal static class SqliteFields
     }
 
     /// <summary>Whether a write failed on a UNIQUE or PRIMARY KEY constraint.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
+    /// <summary>Money is stored as exact decimal text: SQL arithmetic on REAL would round it.</summary>
+    public static string Money(decimal value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static decimal ParseMoney(string text) => decimal.Parse(text, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture);
+
     public static bool IsDuplicate(SqliteException ex) => ex.SqliteErrorCode == 19; // SQLITE_CONSTRAINT
 
     /// <summary>Inserts <paramref name="stored"/> with <paramref name="sql"/>; a row that already exists is a Duplicate.</summary>

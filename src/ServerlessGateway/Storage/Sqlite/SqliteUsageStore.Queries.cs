@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Accounting.Ledger;
 
+using static ServerlessGateway.Storage.Sqlite.SqliteFields;
 namespace ServerlessGateway.Storage.Sqlite;
 
 /// <summary>Reading records back: one request's attempts, and the filtered, newest-first usage pages.</summary>
@@ -93,6 +94,4 @@ public sealed partial class SqliteUsageStore
         Tags = (JsonSerializer.Deserialize(r.GetString(24), LedgerJsonContext.Default.DictionaryStringString) ?? []).ToFrozenDictionary(StringComparer.Ordinal),
         Budgets = JsonSerializer.Deserialize(r.GetString(25), LedgerJsonContext.Default.ListBudgetCharge) ?? [],
     };
-
-    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using ServerlessGateway.Accounting.Ledger.Rollups;
 
+using static ServerlessGateway.Storage.Sqlite.SqliteFields;
 namespace ServerlessGateway.Storage.Sqlite;
 
 /// <summary>

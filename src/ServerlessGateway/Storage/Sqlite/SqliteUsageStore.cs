@@ -1,9 +1,9 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ServerlessGateway.Accounting.Ledger;
 using ServerlessGateway.Accounting.Ledger.Rollups;
 
+using static ServerlessGateway.Storage.Sqlite.SqliteFields;
 namespace ServerlessGateway.Storage.Sqlite;
 
 /// <summary>
@@ -143,16 +143,4 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
         read.Parameters.AddWithValue("$w", windowId);
         return read.ExecuteScalar() is string text ? ParseMoney(text) : 0m;
     }
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
-    private static string Money(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static decimal ParseMoney(string text) => decimal.Parse(text, NumberStyles.Number, CultureInfo.InvariantCulture);
 }

@@ -46,7 +46,6 @@ public readonly record struct SpendTotals(long Requests, long InputTokens, long 
         a.ReasoningTokens + b.ReasoningTokens,
         a.CostUsd + b.CostUsd);
 
-    public SpendTotals Add(SpendTotals other) => this + other;
 }
 
 public sealed record SpendRollupRow(RollupGranularity Granularity, DateTimeOffset BucketStart, SpendDimensions Dimensions, SpendTotals Totals);
