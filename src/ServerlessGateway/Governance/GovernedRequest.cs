@@ -189,8 +189,7 @@ public sealed class GovernedRequest(
     {
         foreach (var scope in caller.Scopes)
         {
-            if (scope.Limits.All.TokensPerMinute is not null
-                || (scope.Limits.PerModel.TryGetValue(Model.Name, out var perModel) && perModel.TokensPerMinute is not null))
+            if (scope.Limits.LimitsTokens(Model.Name))
             {
                 return true;
             }

@@ -16,4 +16,8 @@ public sealed record LimitSpec(RateLimits All, FrozenDictionary<string, RateLimi
     public static readonly LimitSpec None = new(RateLimits.None, FrozenDictionary<string, RateLimits>.Empty);
 
     public bool IsEmpty => All.IsEmpty && PerModel.Count == 0;
+
+    /// <summary>Whether traffic to <paramref name="model"/> is under a tokens-per-minute limit here (so its prompt must be counted).</summary>
+    public bool LimitsTokens(string model) =>
+        All.TokensPerMinute is not null || (PerModel.TryGetValue(model, out var perModel) && perModel.TokensPerMinute is not null);
 }
