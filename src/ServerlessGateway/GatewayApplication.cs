@@ -17,6 +17,7 @@ using ServerlessGateway.Providers.Gemini;
 using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
+using ServerlessGateway.Routing;
 using ServerlessGateway.Storage;
 using ServerlessGateway.Tokenization;
 
@@ -85,6 +86,7 @@ public static partial class GatewayApplication
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(EnvironmentReferences.Process);
+        services.TryAddSingleton<IRandomSource, SharedRandomSource>();
         services.TryAddSingleton<Func<TokenCredential>>(() => new DefaultAzureCredential());
         services.AddSingleton<GatewaySnapshotBuilder>();
         services.AddSingleton<GatewayConfigStore>();

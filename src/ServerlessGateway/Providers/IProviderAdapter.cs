@@ -1,6 +1,7 @@
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Resilience.Faults;
 
 namespace ServerlessGateway.Providers;
 
@@ -34,6 +35,9 @@ public sealed class UpstreamCall(ParsedRequest request, Deployment deployment, s
     public string RequestId { get; } = requestId;
 
     public bool IsStreaming => Request is ChatRequest { Stream: true };
+
+    /// <summary>A fault to inject into this attempt instead of (or into) the real call; null for a normal call.</summary>
+    public FaultPlan? Fault { get; init; }
 }
 
 /// <summary>A response to relay, or a failure with what to do about it.</summary>

@@ -1,13 +1,15 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace ServerlessGateway.Tokenization;
 
 /// <summary>
 /// The mergeable ranks of one encoding: token bytes ↔ rank (the rank is also the token id). Lookups are by byte
-/// span in an open-addressing table whose slots carry 32 hash bits, so a miss (most pair probes during BPE) is
-/// decided without touching the token bytes. Immutable after loading, so safe to share between threads.
+/// span in an open-addressing table of 4-byte slots: rank + 1 in the high bits and as many hash bits as are left
+/// below it (14 for o200k), so a miss (most pair probes during BPE) is nearly always decided without touching the
+/// token bytes, and the table for 200k tokens takes 2 MB. Immutable after loading, so safe to share between threads.
 /// </summary>
 internal sealed class RankTable
 {
@@ -17,8 +19,10 @@ internal sealed class RankTable
 
     private readonly byte[] tokenBytes;
     private readonly int[] offsets;
-    private readonly Slot[] slots;
+    private readonly uint[] slots;
     private readonly int shift;
+    private readonly int checkBits;
+    private readonly uint checkMask;
     private readonly int[] pairRanks = new int[65536];
 
     private RankTable(byte[] tokenBytes, int[] offsets)
@@ -34,7 +38,9 @@ internal sealed class RankTable
         }
 
         shift = 64 - bits;
-        slots = new Slot[1 << bits];
+        slots = new uint[1 << bits];
+        checkBits = BitOperations.LeadingZeroCount((uint)Count + 1); // what rank + 1 leaves free
+        checkMask = (1u << checkBits) - 1;
         Array.Fill(pairRanks, NoRank);
         for (var rank = 0; rank < Count; rank++)
         {
@@ -61,36 +67,38 @@ internal sealed class RankTable
     /// <summary>The id of each single byte: every byte is a token in tiktoken's encodings.</summary>
     public int[] ByteRanks { get; } = new int[256];
 
-    /// <summary>Loads the packed form written by eng/tokenizer/pack-ranks.js (see Data/README.md).</summary>
+    /// <summary>
+    /// Loads the packed form written by eng/tokenizer/pack-ranks.js (see Data/README.md), decompressing
+    /// straight into arrays of their final size: a growing buffer would leave ~8 MB of large-object garbage
+    /// that the process keeps as resident memory long after loading.
+    /// </summary>
     public static RankTable Load(Stream brotli)
     {
-        using var decompressed = new MemoryStream();
-        using (var inflate = new BrotliStream(brotli, CompressionMode.Decompress, leaveOpen: true))
-        {
-            inflate.CopyTo(decompressed);
-        }
-
-        var data = decompressed.GetBuffer().AsSpan(0, (int)decompressed.Length);
-        if (data.Length < 8 || BinaryPrimitives.ReadUInt32LittleEndian(data) != Magic)
+        using var data = new BrotliStream(brotli, CompressionMode.Decompress, leaveOpen: true);
+        Span<byte> header = stackalloc byte[8];
+        data.ReadExactly(header);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != Magic)
         {
             throw new InvalidDataException("The rank data does not start with TKR1.");
         }
 
-        var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[4..]);
-        var lengths = data.Slice(8, count);
-        var bytes = data[(8 + count)..];
+        var count = (int)BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+        var lengths = new byte[count];
+        data.ReadExactly(lengths);
         var offsets = new int[count + 1];
         for (var i = 0; i < count; i++)
         {
             offsets[i + 1] = offsets[i] + lengths[i];
         }
 
-        if (offsets[count] != bytes.Length)
+        var bytes = new byte[offsets[count]];
+        data.ReadExactly(bytes);
+        if (data.Read(header) != 0)
         {
-            throw new InvalidDataException($"The rank data holds {bytes.Length} token bytes; its lengths add up to {offsets[count]}.");
+            throw new InvalidDataException($"The rank data holds more token bytes than its lengths add up to ({offsets[count]}).");
         }
 
-        return new RankTable(bytes.ToArray(), offsets);
+        return new RankTable(bytes, offsets);
     }
 
     /// <summary>The bytes of token <paramref name="rank"/>.</summary>
@@ -106,20 +114,20 @@ internal sealed class RankTable
     /// <summary>The rank of <paramref name="bytes"/> whose <see cref="Hash"/> is <paramref name="hash"/>, or <see cref="NoRank"/>.</summary>
     public int Rank(ReadOnlySpan<byte> bytes, ulong hash)
     {
-        var check = (uint)hash;
+        var check = (uint)hash & checkMask;
         var mask = slots.Length - 1;
         var index = (int)(hash >> shift);
         while (true)
         {
-            ref var slot = ref slots[index];
-            if (slot.RankPlusOne == 0)
+            var slot = slots[index];
+            if (slot == 0)
             {
                 return NoRank;
             }
 
-            if (slot.Check == check)
+            if ((slot & checkMask) == check)
             {
-                var rank = slot.RankPlusOne - 1;
+                var rank = (int)(slot >> checkBits) - 1;
                 var start = offsets[rank];
                 if (offsets[rank + 1] - start == bytes.Length && tokenBytes.AsSpan(start, bytes.Length).SequenceEqual(bytes))
                 {
@@ -181,17 +189,15 @@ internal sealed class RankTable
         var hash = Hash(bytes);
         var mask = slots.Length - 1;
         var index = (int)(hash >> shift);
-        while (slots[index].RankPlusOne != 0)
+        while (slots[index] != 0)
         {
             index = (index + 1) & mask;
         }
 
-        slots[index] = new Slot(rank + 1, (uint)hash);
+        slots[index] = ((uint)(rank + 1) << checkBits) | ((uint)hash & checkMask);
         if (bytes.Length == 2)
         {
             pairRanks[(bytes[0] << 8) | bytes[1]] = rank;
         }
     }
-
-    private readonly record struct Slot(int RankPlusOne, uint Check);
 }

@@ -92,7 +92,8 @@ public sealed class GatewayHost : IAsyncDisposable
         IReadOnlyDictionary<string, string>? environment = null,
         Func<TokenCredential>? credential = null,
         TimeProvider? time = null,
-        string[]? extraArgs = null)
+        string[]? extraArgs = null,
+        Action<IServiceCollection>? services = null)
     {
         var path = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");
         UseOwnStorage(config);
@@ -112,6 +113,8 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         return new GatewayHost(app, path, logs);
