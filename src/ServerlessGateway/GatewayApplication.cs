@@ -18,6 +18,8 @@ using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
 using ServerlessGateway.Routing;
+using ServerlessGateway.Routing.Health;
+using ServerlessGateway.Routing.Strategies;
 using ServerlessGateway.Storage;
 using ServerlessGateway.Tokenization;
 
@@ -93,6 +95,7 @@ public static partial class GatewayApplication
         services.AddSingleton<AzureTokenCache>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProxyHandler>();
+        AddRouting(services);
         services.AddSingleton<GovernanceServices>();
         services.AddSingleton<ITokenCounter, TokenCounter>();
         services.AddGatewayStorage();
@@ -130,4 +133,19 @@ public static partial class GatewayApplication
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The built-in development key {Key} is accepted. Set GATEWAY_DEV_KEY and GATEWAY_MASTER_KEY (or use your own configuration file) before exposing this gateway.")]
     private static partial void LogDevelopmentKey(ILogger logger, string key);
+
+    private static void AddRouting(IServiceCollection services)
+    {
+        services.AddSingleton(sp => new DeploymentHealthRegistry(() => sp.GetRequiredService<GatewayConfigStore>().Current.Resilience.Breaker, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RoutePlanner>();
+        services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<CapacityWaiters>();
+        services.AddSingleton<RoutingStrategies>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, OrderedStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, WeightedStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, LowestLatencyStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, LeastBusyStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, LowestCostStrategy>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, UsageHeadroomStrategy>());
+    }
 }

@@ -33,6 +33,8 @@ public sealed class GatewayOptions
 
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
+    public ResilienceOptions Resilience { get; set; } = new();
+
     /// <summary>Per model, USD per 1M tokens: merged field by field over the embedded default prices.</summary>
     public Dictionary<string, PriceOptions> Prices { get; set; } = new(StringComparer.Ordinal);
 }
@@ -122,6 +124,21 @@ public sealed class ModelOptions
 
     /// <summary>A cheaper logical model served instead once a budget passes the policy's DowngradeAt.</summary>
     public string? DowngradeTo { get; set; }
+
+    /// <summary>How deployments are ordered within each priority group (<see cref="RoutingStrategyNames"/>).</summary>
+    public string Strategy { get; set; } = RoutingStrategyNames.Ordered;
+
+    /// <summary>Logical models tried, in order, once this model's deployments have all failed or been skipped.</summary>
+    public List<string> Fallbacks { get; set; } = [];
+
+    /// <summary>The model a prompt too long for every deployment here (or refused as too long by one) moves to.</summary>
+    public string? LongContextModel { get; set; }
+
+    /// <summary>Overrides Gateway:Resilience:Retry for this model.</summary>
+    public RetryOptions? Retry { get; set; }
+
+    /// <summary>Opt-in hedged requests.</summary>
+    public HedgeOptions? Hedge { get; set; }
 }
 
 public sealed class DeploymentOptions
@@ -136,6 +153,26 @@ public sealed class DeploymentOptions
 
     /// <summary>The price-table entry to charge at, when it is not the upstream model name (Azure deployment names).</summary>
     public string? PriceAs { get; set; }
+
+    /// <summary>Names the deployment in traces and health state; default "provider/model".</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Share of traffic under the weighted strategy.</summary>
+    public double Weight { get; set; } = 1;
+
+    /// <summary>Priority group: every deployment of group 0 is tried before group 1 (e.g. provisioned before pay-as-you-go).</summary>
+    public int Priority { get; set; }
+
+    /// <summary>The deployment's context window in tokens: a longer prompt skips it (default: the price table's, else unlimited).</summary>
+    public long? ContextWindow { get; set; }
+
+    /// <summary>At most this many requests in flight here; more wait in the queue or move on.</summary>
+    public int? MaxConcurrency { get; set; }
+
+    /// <summary>The deployment's own quota (e.g. an Azure deployment's RPM/TPM), for usage-headroom routing.</summary>
+    public long? RequestsPerMinute { get; set; }
+
+    public long? TokensPerMinute { get; set; }
 }
 
 /// <summary>The provider types the gateway knows.</summary>

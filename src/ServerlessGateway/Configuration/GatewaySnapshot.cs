@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Routing;
 
 namespace ServerlessGateway.Configuration;
 
@@ -15,6 +16,9 @@ public sealed class GatewaySnapshot
     public required TimeSpan StreamKeepAlive { get; init; }
 
     public required FrozenDictionary<string, LogicalModel> Models { get; init; }
+
+    /// <summary>Breakers, retries, queueing and default fallbacks (validated).</summary>
+    public required ResilienceOptions Resilience { get; init; }
 
     public required KeyTable Keys { get; init; }
 
@@ -52,6 +56,11 @@ public sealed class LogicalModel(string name, IReadOnlyList<Deployment> deployme
     /// <summary>The cheaper model served instead once a budget passes the policy's DowngradeAt.</summary>
     public string? DowngradeTo { get; init; }
 
+    public ModelRoutingPolicy Policy { get; init; } = ModelRoutingPolicy.Default;
+
+    /// <summary>The deployments' priority groups, lowest (tried first) first.</summary>
+    public IReadOnlyList<int> Priorities { get; } = deployments.Select(d => d.Routing.Priority).Distinct().Order().ToArray();
+
     /// <summary>Shown as owned_by in /v1/models; a model served only by mocks says so.</summary>
     public string OwnedBy => Deployments.All(d => d.Provider.Type == ProviderTypes.Mock) ? "serverless-gateway-mock" : "serverless-gateway";
 }
@@ -79,6 +88,8 @@ public sealed class Deployment
 
     /// <summary>What its calls cost (from PriceAs or the upstream model); null when a paid provider's model has no price.</summary>
     public ModelPrice? Price { get; init; }
+
+    public DeploymentRouting Routing { get; init; } = DeploymentRouting.Default;
 }
 
 /// <summary>A provider with its secrets resolved.</summary>

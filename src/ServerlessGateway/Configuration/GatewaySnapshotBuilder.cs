@@ -47,6 +47,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         var models = BuildModels(options, providers, prices, errors, problems);
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
+        RoutingValidation.Validate(options, errors);
         var keys = BuildKeys(options, models, errors);
         var timeZone = GovernanceValidation.Validate(options, environment, errors);
 
@@ -61,6 +62,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 MaxRequestBodyBytes = options.MaxRequestBodyBytes,
                 StreamKeepAlive = TimeSpan.FromSeconds(options.StreamKeepAliveSeconds),
                 Models = models.ToFrozenDictionary(StringComparer.Ordinal),
+                Resilience = options.Resilience,
                 Keys = keys,
                 Storage = options.Storage,
                 Governance = options.Governance,
@@ -191,7 +193,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 errors.Add($"{where}:DowngradeTo must name another configured model; '{cheaper}' is not one.");
             }
 
-            models[modelName] = new LogicalModel(modelName, enabled, disabled) { DowngradeTo = model.DowngradeTo };
+            models[modelName] = new LogicalModel(modelName, enabled, disabled) { DowngradeTo = model.DowngradeTo, Policy = RoutingValidation.Policy(model) };
         }
 
         return models;
@@ -233,9 +235,10 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             runtime = CopyWithProblem(runtime, uris.Problem);
         }
 
+        var price = DeploymentPricing.Resolve(prices, runtime.Type, deployment, where, errors);
         return new Deployment
         {
-            Name = $"{deployment.Provider}/{deployment.Model}",
+            Name = deployment.Name ?? $"{deployment.Provider}/{deployment.Model}",
             Provider = runtime,
             UpstreamModel = deployment.Model,
             UpstreamModelJson = JsonSerializer.SerializeToUtf8Bytes(deployment.Model, Contracts.GatewayJsonContext.Default.String),
@@ -243,7 +246,8 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             ChatCompletionsUri = uris.ChatCompletions,
             EmbeddingsUri = uris.Embeddings,
             Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
-            Price = DeploymentPricing.Resolve(prices, runtime.Type, deployment, where, errors),
+            Price = price,
+            Routing = RoutingValidation.Deployment(where, deployment, price, errors),
         };
     }
 

@@ -180,8 +180,11 @@ public sealed class GovernedRequest(
 
         // Not "NotSent": a refusal is the reason the request went unserved, so it is what the caller sees
         // unless a later deployment answers or fails for a reason of its own.
-        return new UpstreamFailure(error, FailureAction.TryNextDeployment, reason);
+        return new UpstreamFailure(error, FailureAction.TryNextDeployment, reason) { IsRefusal = true };
     }
+
+    /// <summary>The prompt's token estimate, counted once for admission, budgets and routing.</summary>
+    public long PromptTokens => Prompt();
 
     private long Prompt() => promptTokens ??= AdmissionEstimate.PromptTokens(request, services.Tokens);
 

@@ -80,6 +80,15 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
         "permission_error",
         "deployment_unpriced");
 
+    /// <summary>Every candidate was open, cooling down after a 429, or at capacity, and the queue's wait ran out.</summary>
+    public static GatewayError NoDeploymentAvailable(string model, bool unhealthy, int retryAfterSeconds) => unhealthy
+        ? new(StatusCodes.Status503ServiceUnavailable, $"No deployment of '{model}' is available: every one is failing (circuit open) or cooling down. Retry after {retryAfterSeconds} s.", ServerErrorType, "no_deployment_available") { RetryAfterSeconds = retryAfterSeconds }
+        : new(StatusCodes.Status429TooManyRequests, $"Every deployment of '{model}' is at capacity. Retry after {retryAfterSeconds} s.", "requests", "deployments_saturated") { RetryAfterSeconds = retryAfterSeconds };
+
+    /// <summary>The request's overall deadline (Gateway:Resilience:RequestDeadlineSeconds) passed before any deployment answered.</summary>
+    public static GatewayError DeadlineExceeded(TimeSpan deadline) => new(
+        StatusCodes.Status504GatewayTimeout, $"No deployment answered within the request's deadline of {deadline.TotalSeconds:0.#} s.", ServerErrorType, "deadline_exceeded");
+
     public static GatewayError Internal(string requestId) => new(
         StatusCodes.Status500InternalServerError,
         $"The gateway failed to handle this request. Quote request id {requestId} when reporting it.",

@@ -17,4 +17,10 @@ public static class GatewayHeaders
 
     /// <summary>Set when the budget policy served a cheaper model: the model the caller asked for.</summary>
     public const string DowngradedFrom = "x-gateway-downgraded-from";
+
+    /// <summary>The routing decision trace: candidates, skips and why, attempts with status and time.</summary>
+    public const string Route = "x-gateway-route";
+
+    /// <summary>Request header: "batch" queues behind interactive requests when deployments are saturated.</summary>
+    public const string Priority = "x-gateway-priority";
 }

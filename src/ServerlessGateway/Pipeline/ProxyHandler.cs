@@ -7,6 +7,8 @@ using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Routing;
+using ServerlessGateway.Routing.Health;
 
 namespace ServerlessGateway.Pipeline;
 
@@ -17,7 +19,15 @@ namespace ServerlessGateway.Pipeline;
 /// after it, the caller gets an in-band error and never a clean end.
 /// </summary>
 public sealed partial class ProxyHandler(
-    GatewayConfigStore config, IIdentityResolver identities, GovernanceServices governance, ProviderRegistry providers, TimeProvider time, ILogger<ProxyHandler> logger)
+    GatewayConfigStore config,
+    IIdentityResolver identities,
+    GovernanceServices governance,
+    RoutePlanner planner,
+    AttemptRunner runner,
+    CapacityWaiters queue,
+    IRandomSource random,
+    TimeProvider time,
+    ILogger<ProxyHandler> logger)
 {
     public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse, OpenAICallerFormat.Instance);
 
@@ -114,60 +124,179 @@ public sealed partial class ProxyHandler(
 
     private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, GovernedRequest governed, string requestId, GatewaySnapshot snapshot, long started)
     {
-        var model = governed.Model;
         var aborted = context.RequestAborted;
-        long upstreamTicks = 0;
-        UpstreamFailure? failure = null;
-        Deployment? last = null;
-        var attempts = 0;
-        foreach (var deployment in model.Deployments)
+        var resilience = snapshot.Resilience;
+        var call = new AttemptCall(request, governed, snapshot, requestId, new RouteTrace());
+        var routing = new RoutingContext(request, snapshot, () => governed.PromptTokens, random, time);
+        var plan = planner.Plan(governed.Model, routing, call.Trace);
+        var deadline = TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds);
+        using var deadlineTimer = new CancellationTokenSource(deadline, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadlineTimer.Token);
+        var queueUntil = time.GetUtcNow().AddMilliseconds(resilience.Queue.MaxWaitMs);
+        try
         {
-            attempts++;
-            last = deployment;
-            var call = new UpstreamCall(request, deployment, requestId, snapshot.StreamKeepAlive);
-            var adapter = providers.For(deployment.Provider.Type);
-            var sent = time.GetTimestamp();
-            var result = (Untranslatable(request, adapter) ?? await governed.ReserveAsync(deployment, attempts, aborted)) is { } refused
-                ? refused
-                : await adapter.SendAsync(call, aborted);
-            upstreamTicks += time.GetTimestamp() - sent;
-            if (result.Response is { } upstream)
+            while (true)
             {
-                using (upstream)
+                var blocked = new List<RouteCandidate>();
+                if (await TryCandidatesAsync(context, format, call, plan, routing, blocked, started, linked.Token))
                 {
-                    SetServedHeaders(context.Response, deployment, attempts, started, upstreamTicks);
-                    governed.BeforeWrite(context.Response, upstream);
-                    var outcome = await upstream.WriteAsync(context.Response, format, aborted);
-                    governed.Completed(outcome, context.Response.StatusCode);
-                    LogCompleted(logger, requestId, request.Model, deployment.Name, attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
+                    return;
                 }
 
-                return;
-            }
+                // Nothing was even tried because every candidate was busy, cooling or open: wait for capacity (bounded)
+                // and try those again, rather than failing a request a moment's patience would have served.
+                var bound = queueUntil - time.GetUtcNow();
+                if (call.Attempts > 0 || blocked.Count == 0 || bound <= TimeSpan.Zero
+                    || !await queue.WaitAsync(IsBatch(context.Request), bound, EarliestReady(blocked), resilience.Queue.MaxWaiters, linked.Token))
+                {
+                    if (call.Attempts == 0 && blocked.Count > 0)
+                    {
+                        SetServedHeaders(context.Response, null, call, started);
+                        await format.WriteErrorAsync(context.Response, Unavailable(governed.Model.Name, blocked));
+                        return;
+                    }
 
-            var latest = result.Failure!;
-            governed.Failed(latest);
-            LogAttemptFailed(logger, requestId, deployment.Name, latest.Reason, latest.Action);
-            failure = latest.NotSent && latest.Action == FailureAction.TryNextDeployment && failure is not null ? failure : latest;
-            if (latest.Action == FailureAction.ReturnToCaller)
-            {
-                break;
+                    break;
+                }
+
+                call.Trace.Note("queued");
+                plan = blocked;
             }
         }
+        catch (OperationCanceledException) when (deadlineTimer.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            SetServedHeaders(context.Response, null, call, started);
+            await format.WriteErrorAsync(context.Response, GatewayError.DeadlineExceeded(deadline));
+            return;
+        }
 
-        SetServedHeaders(context.Response, last!, attempts, started, upstreamTicks);
-        await format.WriteFailureAsync(context.Response, failure!);
+        SetServedHeaders(context.Response, call.Attempts > 0 ? call.Candidate.Deployment : null, call, started);
+        await format.WriteFailureAsync(context.Response, call.Failure ?? new UpstreamFailure(GatewayError.ModelUnavailable(governed.Model.Name), FailureAction.ReturnToCaller, "no candidate"));
     }
 
     /// <summary>
-    /// A request in another API whose OpenAI translation cannot stand for it (content only that API can
-    /// express) goes only to adapters that speak that API natively: any other is refused before sending,
-    /// and the next deployment is tried (it may be one that speaks it).
+    /// Tries the plan's candidates in order until one answers (true, the answer relayed). Candidates that cannot take
+    /// the request now go to <paramref name="blocked"/>; a provider's "prompt too long" moves to the model's
+    /// long-context model; a failure that is the request's own ends the loop.
     /// </summary>
-    private static UpstreamFailure? Untranslatable(ParsedRequest request, IProviderAdapter adapter) =>
-        request is ChatRequest { Original: { Untranslatable: { } error } original } && !adapter.SpeaksNatively(original.Api)
-            ? new UpstreamFailure(error, FailureAction.TryNextDeployment, "request not translatable") { NotSent = true }
-            : null;
+    private async Task<bool> TryCandidatesAsync(
+        HttpContext context, ICallerFormat format, AttemptCall call, List<RouteCandidate> plan, RoutingContext routing, List<RouteCandidate> blocked, long started, CancellationToken cancellationToken)
+    {
+        var snapshot = call.Snapshot;
+        for (var i = 0; i < plan.Count; i++)
+        {
+            var candidate = plan[i];
+            if (Unavailable(candidate) is { } why)
+            {
+                call.Trace.Skipped(candidate.Deployment.Name, why);
+                blocked.Add(candidate);
+                continue;
+            }
+
+            call.Candidate = candidate;
+            call.MayRetry = i == plan.Count - 1;
+            call.Retry = candidate.Model.Policy.Retry ?? snapshot.Resilience.Retry;
+            var attemptStarted = time.GetTimestamp();
+            var result = await runner.RunAsync(call, cancellationToken);
+            if (result.Response is { } upstream)
+            {
+                await RelayAsync(context, format, call, upstream, started, attemptStarted);
+                return true;
+            }
+
+            var failure = result.Failure!;
+            LogAttemptFailed(logger, call.RequestId, candidate.Deployment.Name, failure.Reason, failure.Action);
+            if (FailureKinds.IsContextLengthExceeded(failure) && candidate.Model.Policy.LongContextModel is { } longer
+                && snapshot.Models.TryGetValue(longer, out var longModel) && !plan.Any(c => c.Model == longModel))
+            {
+                call.Trace.Note("too long: " + longer);
+                plan.InsertRange(i + 1, planner.Candidates(longModel, routing, call.Trace).Where(c => !plan.Any(p => p.Deployment.Name == c.Deployment.Name)).ToList());
+                continue;
+            }
+
+            if (failure.Action == FailureAction.ReturnToCaller)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task RelayAsync(HttpContext context, ICallerFormat format, AttemptCall call, UpstreamResponse upstream, long started, long attemptStarted)
+    {
+        var health = call.Candidate.Health;
+        try
+        {
+            using (upstream)
+            {
+                SetServedHeaders(context.Response, call.Candidate.Deployment, call, started);
+                call.Governed.BeforeWrite(context.Response, upstream);
+                var outcome = await upstream.WriteAsync(context.Response, format, context.RequestAborted);
+                call.Governed.Completed(outcome, context.Response.StatusCode);
+                health.Latency.Add(call.FirstByte, time.GetElapsedTime(attemptStarted), time.GetUtcNow());
+                health.CountUsage(outcome.Usage?.TotalTokens ?? 0);
+                LogCompleted(logger, call.RequestId, call.Request.Model, call.Candidate.Deployment.Name, call.Attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
+            }
+        }
+        finally
+        {
+            health.End();
+        }
+    }
+
+    /// <summary>Why a candidate cannot take a request now, or null. The breaker goes last: admitting a half-open probe reserves it.</summary>
+    private static string? Unavailable(RouteCandidate candidate)
+    {
+        var health = candidate.Health;
+        var routing = candidate.Deployment.Routing;
+        if (health.IsCooling)
+        {
+            return "cooling";
+        }
+
+        if (routing.MaxConcurrency is { } max && health.InFlight >= max)
+        {
+            return "busy";
+        }
+
+        if (health.Headroom(routing) is <= 0)
+        {
+            return "no-headroom";
+        }
+
+        return health.Breaker.TryAcquire() ? null : "open";
+    }
+
+    private GatewayError Unavailable(string model, List<RouteCandidate> blocked)
+    {
+        var now = time.GetUtcNow();
+        var ready = EarliestReady(blocked) ?? now.AddSeconds(1);
+        var seconds = (int)Math.Clamp(Math.Ceiling((ready - now).TotalSeconds), 1, 3600);
+        var unhealthy = blocked.All(c => c.Health.Breaker.State != BreakerState.Closed);
+        return GatewayError.NoDeploymentAvailable(model, unhealthy, seconds);
+    }
+
+    /// <summary>When the first blocked candidate is due back by itself (a cool-down ending or a breaker's probe), if any is.</summary>
+    private DateTimeOffset? EarliestReady(List<RouteCandidate> blocked)
+    {
+        DateTimeOffset? earliest = null;
+        var now = time.GetUtcNow();
+        foreach (var candidate in blocked)
+        {
+            var health = candidate.Health;
+            var due = health.IsCooling ? health.CoolingUntil : health.Breaker.State == BreakerState.Open ? health.Breaker.OpenUntil : (DateTimeOffset?)null;
+            if (due is { } at && at > now && (earliest is null || at < earliest))
+            {
+                earliest = at;
+            }
+        }
+
+        return earliest;
+    }
+
+    private static bool IsBatch(HttpRequest request) =>
+        request.Headers.TryGetValue(GatewayHeaders.Priority, out var priority) && string.Equals(priority, "batch", StringComparison.OrdinalIgnoreCase);
 
     private static LogicalModel? Resolve(GatewaySnapshot snapshot, CallerIdentity caller, string name, out GatewayError? refusal)
     {
@@ -193,15 +322,20 @@ public sealed partial class ProxyHandler(
         return model;
     }
 
-    private void SetServedHeaders(HttpResponse response, Deployment deployment, int attempts, long started, long upstreamTicks)
+    private void SetServedHeaders(HttpResponse response, Deployment? deployment, AttemptCall call, long started)
     {
         var total = time.GetElapsedTime(started);
-        var upstream = TimeSpan.FromSeconds((double)upstreamTicks / time.TimestampFrequency);
+        var upstream = TimeSpan.FromSeconds((double)call.UpstreamTicks / time.TimestampFrequency);
         var overhead = Math.Max(0, (total - upstream).TotalMilliseconds);
         var headers = response.Headers;
-        headers[GatewayHeaders.Deployment] = deployment.Name;
-        headers[GatewayHeaders.Provider] = deployment.Provider.Type;
-        headers[GatewayHeaders.Attempts] = attempts.ToString(CultureInfo.InvariantCulture);
+        if (deployment is not null)
+        {
+            headers[GatewayHeaders.Deployment] = deployment.Name;
+            headers[GatewayHeaders.Provider] = deployment.Provider.Type;
+        }
+
+        headers[GatewayHeaders.Attempts] = call.Attempts.ToString(CultureInfo.InvariantCulture);
+        headers[GatewayHeaders.Route] = call.Trace.ToString();
         headers[GatewayHeaders.OverheadMs] = overhead.ToString("0.###", CultureInfo.InvariantCulture);
         headers[GatewayHeaders.ServerTiming] = string.Create(
             CultureInfo.InvariantCulture, $"gateway;dur={overhead:0.###}, upstream;dur={upstream.TotalMilliseconds:0.###}");

@@ -27,4 +27,7 @@ public sealed class UpstreamFailure(GatewayError error, FailureAction action, st
     /// says more (an overloaded deployment is worth retrying; this refusal is not).
     /// </summary>
     public bool NotSent { get; init; }
+
+    /// <summary>The gateway refused the attempt before calling (budget, price): it says nothing about the deployment's health.</summary>
+    public bool IsRefusal { get; init; }
 }

@@ -80,7 +80,11 @@ public sealed class UpstreamFailureTests
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
 
         Assert.Equal("second overloaded", await Json.AssertErrorAsync(response, 503));
-        Assert.Equal("2", response.Headers.GetValues("x-gateway-attempts").Single());
+
+        // The primary once; the last deployment, with nothing left to fail over to, once more after a backoff.
+        Assert.Equal("3", response.Headers.GetValues("x-gateway-attempts").Single());
+        Assert.Single(primary.Requests);
+        Assert.Equal(2, fallback.Requests.Count);
     }
 
     [Fact]

@@ -1,0 +1,168 @@
+using System.Runtime.CompilerServices;
+using Polly;
+using Polly.Retry;
+using ServerlessGateway.Configuration;
+using ServerlessGateway.Governance;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Routing;
+
+/// <summary>
+/// Sends a request to one candidate: reserves the attempt's budget on that deployment, calls it, and reports the
+/// outcome to its health (breaker, cool-down). When no other candidate is left, a transient failure is retried on
+/// the same deployment by a Polly retry pipeline — exponential backoff with jitter, or the upstream's Retry-After
+/// when it is within the cap — inside the request's deadline.
+/// </summary>
+public sealed class AttemptRunner(ProviderRegistry providers, IRandomSource random, TimeProvider time)
+{
+    private static readonly ResiliencePropertyKey<AttemptCall> CallKey = new("gateway.attempt");
+
+    private readonly ConditionalWeakTable<RetryOptions, ResiliencePipeline<UpstreamResult>> pipelines = [];
+
+    public async ValueTask<UpstreamResult> RunAsync(AttemptCall call, CancellationToken cancellationToken)
+    {
+        if (!call.MayRetry || call.Retry.MaxRetries == 0)
+        {
+            return await SendOnceAsync(call, cancellationToken);
+        }
+
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        try
+        {
+            context.Properties.Set(CallKey, call);
+            var pipeline = pipelines.GetValue(call.Retry, Build);
+            return await pipeline.ExecuteAsync(static (ctx, self) => self.SendOnceAsync(ctx.Properties.GetValue(CallKey, null!), ctx.CancellationToken), context, this);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private async ValueTask<UpstreamResult> SendOnceAsync(AttemptCall call, CancellationToken cancellationToken)
+    {
+        var candidate = call.Candidate;
+        var deployment = candidate.Deployment;
+        var health = candidate.Health;
+        var number = call.NextAttempt();
+        var started = time.GetTimestamp();
+        var upstreamCall = new UpstreamCall(call.Request, deployment, call.RequestId, call.Snapshot.StreamKeepAlive);
+        var adapter = providers.For(deployment.Provider.Type);
+        if ((Untranslatable(call.Request, adapter) ?? await call.Governed.ReserveAsync(deployment, number, cancellationToken)) is { } refused)
+        {
+            health.Breaker.OnAbandoned();
+            call.Trace.Attempt(deployment.Name, refused.Reason, TimeSpan.Zero);
+            return Failed(call, refused);
+        }
+
+        health.Begin();
+        UpstreamResult result;
+        try
+        {
+            result = await adapter.SendAsync(upstreamCall, cancellationToken);
+        }
+        catch
+        {
+            health.End();
+            health.Breaker.OnAbandoned();
+            throw;
+        }
+
+        var elapsed = time.GetElapsedTime(started);
+        call.UpstreamTicks += time.GetTimestamp() - started;
+        if (result.Response is not null)
+        {
+            health.Breaker.OnSuccess();
+            call.FirstByte = elapsed;
+            call.Trace.Attempt(deployment.Name, "ok", elapsed);
+            return result; // in flight until the answer has been relayed: the caller ends it
+        }
+
+        health.End();
+        var failure = result.Failure!;
+        Report(call, failure);
+        call.Trace.Attempt(deployment.Name, Outcome(failure), elapsed);
+        return Failed(call, failure);
+    }
+
+    private static UpstreamResult Failed(AttemptCall call, UpstreamFailure failure)
+    {
+        call.Governed.Failed(failure);
+        call.Record(failure);
+        return failure;
+    }
+
+    private static void Report(AttemptCall call, UpstreamFailure failure)
+    {
+        var health = call.Candidate.Health;
+        if (FailureKinds.IsRateLimited(failure))
+        {
+            var retryAfter = failure.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(call.Snapshot.Resilience.RateLimitCooldownSeconds);
+            health.CoolDown(retryAfter);
+            health.Breaker.OnAbandoned();
+        }
+        else if (FailureKinds.CountsAgainstDeployment(failure))
+        {
+            health.Breaker.OnFailure();
+        }
+        else if (failure.Action == FailureAction.ReturnToCaller)
+        {
+            health.Breaker.OnSuccess(); // it answered: the request was at fault, not the deployment
+        }
+        else
+        {
+            health.Breaker.OnAbandoned();
+        }
+    }
+
+    private static string Outcome(UpstreamFailure failure) =>
+        failure.Error.Status is > 0 and var status && failure.Reason.StartsWith("status ", StringComparison.Ordinal)
+            ? status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : failure.Reason;
+
+    private ResiliencePipeline<UpstreamResult> Build(RetryOptions options) =>
+        new ResiliencePipelineBuilder<UpstreamResult> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<UpstreamResult>
+            {
+                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(options.BaseDelayMs),
+                MaxDelay = TimeSpan.FromMilliseconds(options.MaxDelayMs),
+                Randomizer = random.NextDouble,
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context, options)),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome)),
+                OnRetry = args =>
+                {
+                    args.Context.Properties.GetValue(CallKey, null!).Trace.Waited("retry", args.RetryDelay);
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .Build();
+
+    private static bool ShouldRetry(Outcome<UpstreamResult> outcome, int attempt, ResilienceContext context, RetryOptions options)
+    {
+        if (attempt >= options.MaxRetries || outcome.Result.Failure is not { } failure || !FailureKinds.IsTransient(failure))
+        {
+            return false;
+        }
+
+        // A Retry-After past the cap is not waited out: the deployment stays cooling and the request moves on.
+        return failure.Error.RetryAfterSeconds is not { } seconds || seconds <= options.MaxRetryAfterSeconds;
+    }
+
+    private static TimeSpan? RetryAfter(Outcome<UpstreamResult> outcome) =>
+        outcome.Result.Failure?.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+
+    /// <summary>
+    /// A request in another API whose OpenAI translation cannot stand for it (content only that API can
+    /// express) goes only to adapters that speak that API natively: any other is refused before sending,
+    /// and the next deployment is tried (it may be one that speaks it).
+    /// </summary>
+    private static UpstreamFailure? Untranslatable(ParsedRequest request, IProviderAdapter adapter) =>
+        request is ChatRequest { Original: { Untranslatable: { } error } original } && !adapter.SpeaksNatively(original.Api)
+            ? new UpstreamFailure(error, FailureAction.TryNextDeployment, "request not translatable") { NotSent = true }
+            : null;
+}

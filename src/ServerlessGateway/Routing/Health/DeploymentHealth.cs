@@ -1,0 +1,149 @@
+using ServerlessGateway.Configuration;
+
+namespace ServerlessGateway.Routing.Health;
+
+/// <summary>
+/// What the gateway knows about one deployment right now, shared by all requests: calls in flight, speed, its
+/// circuit breaker, a cool-down after a 429 (until its Retry-After passes), and its remaining quota — what the
+/// provider's x-ratelimit-remaining headers last said and what its own configured RPM/TPM leave this minute.
+/// </summary>
+public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimeProvider time)
+{
+    private readonly Lock gate = new();
+    private int inFlight;
+    private DateTimeOffset coolUntil;
+    private long? hintRequests;
+    private long? hintTokens;
+    private DateTimeOffset hintsUntil;
+    private long minute;
+    private long minuteRequests;
+    private long minuteTokens;
+
+    public string Name { get; } = name;
+
+    public CircuitBreaker Breaker { get; } = new(breaker, time);
+
+    public LatencyStats Latency { get; } = new();
+
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>Raised when a call ends (capacity may have freed up for a queued request).</summary>
+    public event Action? Released;
+
+    public DateTimeOffset CoolingUntil
+    {
+        get
+        {
+            lock (gate)
+            {
+                return coolUntil;
+            }
+        }
+    }
+
+    public bool IsCooling => time.GetUtcNow() < CoolingUntil;
+
+    public void Begin() => Interlocked.Increment(ref inFlight);
+
+    public void End()
+    {
+        Interlocked.Decrement(ref inFlight);
+        Released?.Invoke();
+    }
+
+    /// <summary>Keeps the deployment out of rotation for <paramref name="period"/> (a 429's Retry-After).</summary>
+    public void CoolDown(TimeSpan period)
+    {
+        if (!breaker.Enabled)
+        {
+            return; // health-based skipping is off altogether
+        }
+
+        var until = time.GetUtcNow() + period;
+        lock (gate)
+        {
+            if (until > coolUntil)
+            {
+                coolUntil = until;
+            }
+        }
+    }
+
+    /// <summary>Remaining quota as the provider reported it; it holds until the reported reset (at most a minute).</summary>
+    public void ReportQuota(long? remainingRequests, long? remainingTokens, TimeSpan? resetIn)
+    {
+        if (remainingRequests is null && remainingTokens is null)
+        {
+            return;
+        }
+
+        lock (gate)
+        {
+            hintRequests = remainingRequests;
+            hintTokens = remainingTokens;
+            hintsUntil = time.GetUtcNow() + (resetIn is { } reset && reset < TimeSpan.FromMinutes(1) ? reset : TimeSpan.FromMinutes(1));
+        }
+    }
+
+    /// <summary>Counts a call against the deployment's own configured per-minute quota.</summary>
+    public void CountUsage(long tokens)
+    {
+        lock (gate)
+        {
+            RollMinute();
+            minuteRequests++;
+            minuteTokens += tokens;
+        }
+    }
+
+    /// <summary>
+    /// The smallest remaining share (0..1) of any quota that is known: provider hints against the configured limits
+    /// (or against themselves when no limit is configured: an absolute remainder then counts as plenty unless 0),
+    /// and the configured limits against this minute's own usage. Null when nothing is known.
+    /// </summary>
+    public double? Headroom(DeploymentRouting routing)
+    {
+        lock (gate)
+        {
+            RollMinute();
+            double? least = null;
+            if (time.GetUtcNow() < hintsUntil)
+            {
+                least = Min(least, Share(hintRequests, routing.RequestsPerMinute));
+                least = Min(least, Share(hintTokens, routing.TokensPerMinute));
+            }
+
+            if (routing.RequestsPerMinute is { } rpm)
+            {
+                least = Min(least, Math.Max(0, rpm - minuteRequests) / (double)rpm);
+            }
+
+            if (routing.TokensPerMinute is { } tpm)
+            {
+                least = Min(least, Math.Max(0, tpm - minuteTokens) / (double)tpm);
+            }
+
+            return least;
+        }
+    }
+
+    private static double? Share(long? remaining, long? limit) => remaining switch
+    {
+        null => null,
+        <= 0 => 0,
+        _ => limit is > 0 ? Math.Min(1, remaining.Value / (double)limit.Value) : 1,
+    };
+
+    private static double? Min(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
+
+    private void RollMinute()
+    {
+        var now = time.GetUtcNow().UtcTicks / TimeSpan.TicksPerMinute;
+        if (now != minute)
+        {
+            minute = now;
+            minuteRequests = 0;
+            minuteTokens = 0;
+        }
+    }
+}
