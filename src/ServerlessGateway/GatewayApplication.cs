@@ -17,7 +17,9 @@ using ServerlessGateway.Providers.Gemini;
 using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
+using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing;
+using ServerlessGateway.Routing.Probes;
 using ServerlessGateway.Storage;
 using ServerlessGateway.Tokenization;
 
@@ -93,6 +95,7 @@ public static partial class GatewayApplication
         services.AddSingleton<AzureTokenCache>();
         services.AddSingleton<ProviderRegistry>();
         services.AddSingleton<ProxyHandler>();
+        services.AddSingleton<FaultInjector>();
         services.AddSingleton<GovernanceServices>();
         services.AddSingleton<ITokenCounter, TokenCounter>();
         services.AddGatewayStorage();
@@ -100,6 +103,7 @@ public static partial class GatewayApplication
         services.AddGatewayIdentity();
         services.AddLedger();
         services.AddLimits();
+        services.AddHealthProbes();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));
