@@ -17,8 +17,10 @@ using ServerlessGateway.Providers.Gemini;
 using ServerlessGateway.Providers.Http;
 using ServerlessGateway.Providers.Mock;
 using ServerlessGateway.Providers.OpenAICompatible;
+using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing;
 using ServerlessGateway.Routing.Health;
+using ServerlessGateway.Routing.Probes;
 using ServerlessGateway.Routing.Strategies;
 using ServerlessGateway.Storage;
 using ServerlessGateway.Tokenization;
@@ -103,6 +105,7 @@ public static partial class GatewayApplication
         services.AddGatewayIdentity();
         services.AddLedger();
         services.AddLimits();
+        services.AddHealthProbes();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));
@@ -140,6 +143,8 @@ public static partial class GatewayApplication
         services.AddSingleton<RoutePlanner>();
         services.AddSingleton<AttemptRunner>();
         services.AddSingleton<CapacityWaiters>();
+        services.AddSingleton<FaultInjector>();
+        services.AddSingleton<IProbeObserver, BreakerProbeObserver>();
         services.AddSingleton<RoutingStrategies>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, OrderedStrategy>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IRoutingStrategy, WeightedStrategy>());

@@ -37,6 +37,9 @@ public sealed class GatewayOptions
 
     /// <summary>Per model, USD per 1M tokens: merged field by field over the embedded default prices.</summary>
     public Dictionary<string, PriceOptions> Prices { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Active health probes of the deployments.</summary>
+    public ProbeOptions Probes { get; set; } = new();
 }
 
 public sealed class VirtualKeyOptions
@@ -173,6 +176,18 @@ public sealed class DeploymentOptions
     public long? RequestsPerMinute { get; set; }
 
     public long? TokensPerMinute { get; set; }
+
+    /// <summary>Faults injected into a share of this deployment's attempts (fallback drills in staging).</summary>
+    public List<FaultOptions> Faults { get; set; } = [];
+
+    /// <summary>
+    /// Whether active health probes call this deployment. Unset: on for free deployments (mocks, self-hosted servers),
+    /// off for paid ones, since every probe costs money (an enabled paid probe's cost is recorded in the ledger).
+    /// </summary>
+    public bool? Probe { get; set; }
+
+    /// <summary>"chat" or "embeddings": the request a probe sends. Unset: embeddings when the model's name says "embed", else chat.</summary>
+    public string? ProbeKind { get; set; }
 }
 
 /// <summary>The provider types the gateway knows.</summary>

@@ -2,6 +2,8 @@ using System.Collections.Frozen;
 using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Routing;
+using ServerlessGateway.Resilience.Faults;
+using ServerlessGateway.Routing.Probes;
 
 namespace ServerlessGateway.Configuration;
 
@@ -33,6 +35,9 @@ public sealed class GatewaySnapshot
 
     /// <summary>Every known model's price (defaults merged with Gateway:Prices).</summary>
     public required PriceTable Prices { get; init; }
+
+    /// <summary>Active health probes: timing, and the deployments probed.</summary>
+    public ProbePlan Probes { get; init; } = ProbePlan.None;
 
     /// <summary>Problems that do not stop the gateway (missing provider secrets): readiness reports them.</summary>
     public required IReadOnlyList<string> Problems { get; init; }
@@ -90,6 +95,9 @@ public sealed class Deployment
     public ModelPrice? Price { get; init; }
 
     public DeploymentRouting Routing { get; init; } = DeploymentRouting.Default;
+
+    /// <summary>The faults it injects into a share of its attempts (configured fault drills); usually none.</summary>
+    public FaultRules Faults { get; init; } = FaultRules.None;
 }
 
 /// <summary>A provider with its secrets resolved.</summary>

@@ -6,6 +6,8 @@ using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Budgets;
 using ServerlessGateway.Limits;
+using ServerlessGateway.Resilience.Faults;
+using ServerlessGateway.Routing.Probes;
 
 namespace ServerlessGateway.Configuration;
 
@@ -45,6 +47,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
 
         var prices = PriceTable.Build(options.Prices, errors);
         var models = BuildModels(options, providers, prices, errors, problems);
+        var probes = ProbePlanBuilder.Build(options, models, errors);
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
         RoutingValidation.Validate(options, errors);
@@ -68,6 +71,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 Governance = options.Governance,
                 TimeZone = timeZone,
                 Prices = prices,
+                Probes = probes,
                 Problems = problems,
                 LoadedAt = time.GetUtcNow(),
             },
@@ -248,6 +252,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
             Price = price,
             Routing = RoutingValidation.Deployment(where, deployment, price, errors),
+            Faults = FaultRulesCompiler.Compile(deployment.Faults, where + ":Faults", errors),
         };
     }
 

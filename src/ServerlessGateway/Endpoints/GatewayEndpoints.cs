@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessGateway.Endpoints.Admin.Identity;
+using ServerlessGateway.Endpoints.Admin.Jobs;
 using ServerlessGateway.Endpoints.Admin.Reports;
 using ServerlessGateway.Inbound.Anthropic;
 using ServerlessGateway.Pipeline;
@@ -32,6 +33,7 @@ public static class GatewayEndpoints
         app.MapPost(TokenCounterEndpoints.Route, TokenCounterEndpoints.CountAsync);
         app.MapIdentityAdmin();
         app.MapLedgerAdmin();
+        app.MapHealthProbeJob();
 
         return app;
     }

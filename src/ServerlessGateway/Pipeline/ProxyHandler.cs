@@ -7,6 +7,7 @@ using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing;
 using ServerlessGateway.Routing.Health;
 
@@ -89,6 +90,13 @@ public sealed partial class ProxyHandler(
                 return;
             }
 
+            var fault = FaultRequest.Read(context.Request, caller, out var badFault);
+            if (badFault is not null)
+            {
+                await format.WriteErrorAsync(context.Response, badFault);
+                return;
+            }
+
             using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, UsageTags.Merge(caller.Tags, headerTags, request), aborted);
             governed.ApplyBudgetPolicy();
             var limited = await governed.AdmitAsync(aborted);
@@ -104,7 +112,7 @@ public sealed partial class ProxyHandler(
                 context.Response.Headers[GatewayHeaders.DowngradedFrom] = asked;
             }
 
-            await ForwardAsync(context, format, request, governed, requestId, snapshot, started);
+            await ForwardAsync(context, format, request, governed, new AttemptCall(request, governed, snapshot, requestId, new RouteTrace(), fault), started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -122,11 +130,11 @@ public sealed partial class ProxyHandler(
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, GovernedRequest governed, string requestId, GatewaySnapshot snapshot, long started)
+    private async Task ForwardAsync(HttpContext context, ICallerFormat format, ParsedRequest request, GovernedRequest governed, AttemptCall call, long started)
     {
         var aborted = context.RequestAborted;
+        var snapshot = call.Snapshot;
         var resilience = snapshot.Resilience;
-        var call = new AttemptCall(request, governed, snapshot, requestId, new RouteTrace());
         var routing = new RoutingContext(request, snapshot, () => governed.PromptTokens, random, time);
         var plan = planner.Plan(governed.Model, routing, call.Trace);
         var deadline = TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds);

@@ -2,12 +2,16 @@ using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Resilience.Faults;
 
 namespace ServerlessGateway.Routing;
 
 /// <summary>The state one request carries across its attempts: counters, the trace, and the failure to report.</summary>
-public sealed class AttemptCall(ParsedRequest request, GovernedRequest governed, GatewaySnapshot snapshot, string requestId, RouteTrace trace)
+public sealed class AttemptCall(ParsedRequest request, GovernedRequest governed, GatewaySnapshot snapshot, string requestId, RouteTrace trace, FaultRequest? fault)
 {
+    /// <summary>An admin's x-gateway-fault header, if sent: faults to inject into this request's attempts.</summary>
+    public FaultRequest? Fault { get; } = fault;
+
     public ParsedRequest Request { get; } = request;
 
     public GovernedRequest Governed { get; } = governed;

@@ -6,6 +6,7 @@ using ServerlessGateway.Governance;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Resilience.Faults;
 
 namespace ServerlessGateway.Routing;
 
@@ -15,7 +16,7 @@ namespace ServerlessGateway.Routing;
 /// the same deployment by a Polly retry pipeline — exponential backoff with jitter, or the upstream's Retry-After
 /// when it is within the cap — inside the request's deadline.
 /// </summary>
-public sealed class AttemptRunner(ProviderRegistry providers, IRandomSource random, TimeProvider time)
+public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faults, IRandomSource random, TimeProvider time)
 {
     private static readonly ResiliencePropertyKey<AttemptCall> CallKey = new("gateway.attempt");
 
@@ -48,7 +49,13 @@ public sealed class AttemptRunner(ProviderRegistry providers, IRandomSource rand
         var health = candidate.Health;
         var number = call.NextAttempt();
         var started = time.GetTimestamp();
-        var upstreamCall = new UpstreamCall(call.Request, deployment, call.RequestId, call.Snapshot.StreamKeepAlive);
+        var fault = faults.Plan(deployment, call.Fault);
+        var upstreamCall = new UpstreamCall(call.Request, deployment, call.RequestId, call.Snapshot.StreamKeepAlive) { Fault = fault };
+        if (fault is not null)
+        {
+            call.Trace.Note($"fault:{fault.Source} {fault.Kind.ToString().ToLowerInvariant()}");
+        }
+
         var adapter = providers.For(deployment.Provider.Type);
         if ((Untranslatable(call.Request, adapter) ?? await call.Governed.ReserveAsync(deployment, number, cancellationToken)) is { } refused)
         {

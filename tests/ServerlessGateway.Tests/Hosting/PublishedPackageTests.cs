@@ -33,14 +33,13 @@ public sealed class PublishedPackageTests : IClassFixture<PublishedPackageTests.
     }
 
     [Fact]
-    public void Every_function_folder_holds_one_anonymous_prefixed_http_trigger_and_one_http_output()
+    public void Every_http_function_folder_holds_one_anonymous_prefixed_http_trigger_and_one_http_output()
     {
-        var functions = Directory.GetDirectories(package.Directory).Where(d => File.Exists(Path.Combine(d, "function.json"))).ToList();
+        var functions = FunctionBindings().Where(f => !IsTimer(f.Bindings)).ToList();
 
-        Assert.Equal(["admin", "health", "health-ready", "utils", "v1"], functions.Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        foreach (var folder in functions)
+        Assert.Equal(["admin", "health", "health-ready", "utils", "v1"], functions.Select(f => f.Name).Order(StringComparer.Ordinal));
+        foreach (var (_, bindings) in functions)
         {
-            var bindings = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "function.json")))!["bindings"]!.AsArray();
             Assert.Equal(2, bindings.Count); // any extra binding drops the function to buffered mode
             var trigger = bindings.Single(b => b!["type"]!.GetValue<string>() == "httpTrigger")!;
             Assert.Equal("anonymous", trigger["authLevel"]!.GetValue<string>());
@@ -49,6 +48,32 @@ public sealed class PublishedPackageTests : IClassFixture<PublishedPackageTests.
             Assert.Single(bindings, b => b!["type"]!.GetValue<string>() == "http" && b["direction"]!.GetValue<string>() == "out");
         }
     }
+
+    [Fact]
+    public void Every_timer_function_folder_holds_one_timer_trigger_that_the_app_answers_at_its_name()
+    {
+        var timers = FunctionBindings().Where(f => IsTimer(f.Bindings)).ToList();
+
+        // The host invokes a custom handler's non-HTTP function at POST /{folder name}: the app maps that route.
+        Assert.Equal([ServerlessGateway.Endpoints.Admin.Jobs.HealthProbeEndpoints.FunctionName], timers.Select(f => f.Name));
+        foreach (var (_, bindings) in timers)
+        {
+            var trigger = Assert.Single(bindings)!;
+            Assert.Equal("in", trigger["direction"]!.GetValue<string>());
+            Assert.Equal(6, trigger["schedule"]!.GetValue<string>().Split(' ').Length); // NCRONTAB with seconds
+        }
+
+        // No HTTP function's route leads to a timer's invocation route: callers cannot reach it through the host.
+        var routes = FunctionBindings().SelectMany(f => f.Bindings).Where(b => b!["type"]!.GetValue<string>() == "httpTrigger").Select(b => b!["route"]!.GetValue<string>());
+        Assert.DoesNotContain(routes, route => timers.Any(t => route.Split('/')[0] == t.Name));
+    }
+
+    private List<(string Name, JsonArray Bindings)> FunctionBindings() =>
+        [.. Directory.GetDirectories(package.Directory)
+            .Where(d => File.Exists(Path.Combine(d, "function.json")))
+            .Select(d => (Path.GetFileName(d), JsonNode.Parse(File.ReadAllText(Path.Combine(d, "function.json")))!["bindings"]!.AsArray()))];
+
+    private static bool IsTimer(JsonArray bindings) => bindings.Any(b => b!["type"]!.GetValue<string>() == "timerTrigger");
 
     [Fact]
     public async Task The_executable_listens_on_the_custom_handler_port_and_serves_the_default_mock()

@@ -123,7 +123,7 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>
     /// Tests run in parallel, so a configuration that names no storage gets memory; one that names SQLite
     /// without a path gets its own temp file (deleted with the host's temp directory by the OS), and every host
-    /// gets its own usage spill file.
+    /// gets its own usage spill file. Timed health probes are off unless the configuration has a Probes section.
     /// </summary>
     private static void UseOwnStorage(JsonObject config)
     {
@@ -140,6 +140,9 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             storage["SqlitePath"] = Path.Combine(Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.db");
         }
+
+        // Probes would call the test's fake upstreams on their own schedule; tests that want them switch them on.
+        gateway["Probes"] ??= new JsonObject { ["Enabled"] = false };
 
         // Each host spills usage records to its own file unless the test names one.
         var governance = gateway["Governance"] as JsonObject ?? [];
