@@ -33,6 +33,9 @@ public sealed class GatewayOptions
 
     public Dictionary<string, ModelOptions> Models { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Which logical model serves a request (routes, the auto model) and how it is called.</summary>
+    public RoutingOptions Routing { get; set; } = new();
+
     /// <summary>Per model, USD per 1M tokens: merged field by field over the embedded default prices.</summary>
     public Dictionary<string, PriceOptions> Prices { get; set; } = new(StringComparer.Ordinal);
 }
@@ -122,6 +125,9 @@ public sealed class ModelOptions
 
     /// <summary>A cheaper logical model served instead once a budget passes the policy's DowngradeAt.</summary>
     public string? DowngradeTo { get; set; }
+
+    /// <summary>A share of this model's requests served by another logical model (an A/B test or a canary).</summary>
+    public CanaryOptions? Canary { get; set; }
 }
 
 public sealed class DeploymentOptions

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Auth;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Configuration;
 
@@ -15,6 +16,9 @@ public sealed class GatewaySnapshot
     public required TimeSpan StreamKeepAlive { get; init; }
 
     public required FrozenDictionary<string, LogicalModel> Models { get; init; }
+
+    /// <summary>Which logical model serves a request: routes, the auto model, canaries (compiled, regexes included).</summary>
+    public SelectionConfig Selection { get; init; } = SelectionConfig.None;
 
     public required KeyTable Keys { get; init; }
 

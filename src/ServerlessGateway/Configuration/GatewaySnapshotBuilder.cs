@@ -6,6 +6,7 @@ using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Budgets;
 using ServerlessGateway.Limits;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Configuration;
 
@@ -47,7 +48,8 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         var models = BuildModels(options, providers, prices, errors, problems);
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
-        var keys = BuildKeys(options, models, errors);
+        var selection = SelectionValidation.Validate(options, errors);
+        var keys = BuildKeys(options, models, selection, errors);
         var timeZone = GovernanceValidation.Validate(options, environment, errors);
 
         if (errors.Count > 0)
@@ -61,6 +63,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 MaxRequestBodyBytes = options.MaxRequestBodyBytes,
                 StreamKeepAlive = TimeSpan.FromSeconds(options.StreamKeepAliveSeconds),
                 Models = models.ToFrozenDictionary(StringComparer.Ordinal),
+                Selection = selection,
                 Keys = keys,
                 Storage = options.Storage,
                 Governance = options.Governance,
@@ -259,7 +262,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             Problem = problem,
         };
 
-    private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, List<string> errors)
+    private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, SelectionConfig selection, List<string> errors)
     {
         var byHash = new Dictionary<string, CallerIdentity>(StringComparer.Ordinal);
         var masterKey = environment.Resolve(options.MasterKey, out _);
@@ -288,7 +291,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             FrozenSet<string>? allowed = null;
             if (key.Models.Count > 0 && !key.Models.Contains("*"))
             {
-                foreach (var model in key.Models.Where(m => !models.ContainsKey(m)))
+                foreach (var model in key.Models.Where(m => !models.ContainsKey(m) && !selection.IsAutoModel(m)))
                 {
                     errors.Add($"{where}:Models names '{model}', which is not under Gateway:Models.");
                 }

@@ -17,4 +17,10 @@ public static class GatewayHeaders
 
     /// <summary>Set when the budget policy served a cheaper model: the model the caller asked for.</summary>
     public const string DowngradedFrom = "x-gateway-downgraded-from";
+
+    /// <summary>Set when model selection (a route, the auto model, a canary) serves another logical model than the one asked for.</summary>
+    public const string Model = "x-gateway-model";
+
+    /// <summary>Why that model: "route=eu-users; tier=complex (prompt 5,210 tokens >= 4,000); canary=gpt-4.1 (sticky user, 10%)".</summary>
+    public const string Selection = "x-gateway-selection";
 }
