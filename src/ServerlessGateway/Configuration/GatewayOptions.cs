@@ -35,6 +35,9 @@ public sealed class GatewayOptions
 
     public ResilienceOptions Resilience { get; set; } = new();
 
+    /// <summary>Which logical model serves a request (routes, the auto model) and how it is called.</summary>
+    public RoutingOptions Routing { get; set; } = new();
+
     /// <summary>Per model, USD per 1M tokens: merged field by field over the embedded default prices.</summary>
     public Dictionary<string, PriceOptions> Prices { get; set; } = new(StringComparer.Ordinal);
 
@@ -142,6 +145,8 @@ public sealed class ModelOptions
 
     /// <summary>Opt-in hedged requests.</summary>
     public HedgeOptions? Hedge { get; set; }
+    /// <summary>A share of this model's requests served by another logical model (an A/B test or a canary).</summary>
+    public CanaryOptions? Canary { get; set; }
 }
 
 public sealed class DeploymentOptions

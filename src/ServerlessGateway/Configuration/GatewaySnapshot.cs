@@ -4,6 +4,7 @@ using ServerlessGateway.Auth;
 using ServerlessGateway.Routing;
 using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing.Probes;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Configuration;
 
@@ -21,6 +22,8 @@ public sealed class GatewaySnapshot
 
     /// <summary>Breakers, retries, queueing and default fallbacks (validated).</summary>
     public required ResilienceOptions Resilience { get; init; }
+    /// <summary>Which logical model serves a request: routes, the auto model, canaries (compiled, regexes included).</summary>
+    public SelectionConfig Selection { get; init; } = SelectionConfig.None;
 
     public required KeyTable Keys { get; init; }
 

@@ -8,6 +8,7 @@ using ServerlessGateway.Budgets;
 using ServerlessGateway.Limits;
 using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing.Probes;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Configuration;
 
@@ -51,7 +52,8 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
         RoutingValidation.Validate(options, errors);
-        var keys = BuildKeys(options, models, errors);
+        var selection = SelectionValidation.Validate(options, errors);
+        var keys = BuildKeys(options, models, selection, errors);
         var timeZone = GovernanceValidation.Validate(options, environment, errors);
 
         if (errors.Count > 0)
@@ -66,6 +68,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 StreamKeepAlive = TimeSpan.FromSeconds(options.StreamKeepAliveSeconds),
                 Models = models.ToFrozenDictionary(StringComparer.Ordinal),
                 Resilience = options.Resilience,
+                Selection = selection,
                 Keys = keys,
                 Storage = options.Storage,
                 Governance = options.Governance,
@@ -268,7 +271,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             Problem = problem,
         };
 
-    private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, List<string> errors)
+    private KeyTable BuildKeys(GatewayOptions options, Dictionary<string, LogicalModel> models, SelectionConfig selection, List<string> errors)
     {
         var byHash = new Dictionary<string, CallerIdentity>(StringComparer.Ordinal);
         var masterKey = environment.Resolve(options.MasterKey, out _);
@@ -297,7 +300,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             FrozenSet<string>? allowed = null;
             if (key.Models.Count > 0 && !key.Models.Contains("*"))
             {
-                foreach (var model in key.Models.Where(m => !models.ContainsKey(m)))
+                foreach (var model in key.Models.Where(m => !models.ContainsKey(m) && !selection.IsAutoModel(m)))
                 {
                     errors.Add($"{where}:Models names '{model}', which is not under Gateway:Models.");
                 }

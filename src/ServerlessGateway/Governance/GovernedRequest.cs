@@ -10,6 +10,7 @@ using ServerlessGateway.Limits;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Governance;
 
@@ -35,6 +36,9 @@ public sealed class GovernedRequest(
     private OpenAttempt? open;
 
     public LogicalModel Model { get; private set; } = model;
+
+    /// <summary>How the served logical model was chosen (route, tier, canary variant), for the usage record.</summary>
+    public ModelSelection? Selection { get; init; }
 
     /// <summary>The model the caller asked for, when the budget policy served a cheaper one.</summary>
     public string? DowngradedFrom { get; private set; }

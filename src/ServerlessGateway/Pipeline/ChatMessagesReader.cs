@@ -12,7 +12,9 @@ internal static class ChatMessagesReader
     private static readonly string[] Roles = ["system", "developer", "user", "assistant", "tool", "function"];
     private static readonly byte[][] Utf8Roles = [.. Roles.Select(Encoding.UTF8.GetBytes)];
 
-    public readonly record struct MessagesScan(int Count, TokenSpan? LastUserContent);
+    /// <param name="Span">The whole array, for signals read on demand (code in the conversation).</param>
+    /// <param name="HasImages">Some message has an image_url content part.</param>
+    public readonly record struct MessagesScan(int Count, TokenSpan? LastUserContent, TokenSpan Span, bool HasImages);
 
     public static GatewayError? ReadMessages(ref Utf8JsonReader reader, out MessagesScan scan)
     {
@@ -22,7 +24,9 @@ internal static class ChatMessagesReader
             return JsonFields.WrongType("messages", "an array", reader.TokenType);
         }
 
+        var start = (int)reader.TokenStartIndex;
         var count = 0;
+        var hasImages = false;
         TokenSpan? lastUser = null;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -31,7 +35,7 @@ internal static class ChatMessagesReader
                 return JsonFields.WrongType(MessagePath(count), "an object", reader.TokenType);
             }
 
-            var error = ReadMessage(ref reader, count, out var role, out var content);
+            var error = ReadMessage(ref reader, count, ref hasImages, out var role, out var content);
             if (error is not null)
             {
                 return error;
@@ -50,14 +54,14 @@ internal static class ChatMessagesReader
             return JsonFields.Invalid("messages", "it must contain at least one message.");
         }
 
-        scan = new MessagesScan(count, lastUser);
+        scan = new MessagesScan(count, lastUser, new TokenSpan(start, (int)reader.TokenStartIndex + 1 - start), hasImages);
         return null;
     }
 
     /// <summary>"messages[3].content": built only for an error message, never on the way through.</summary>
     private static string MessagePath(int message, string field = "") => $"messages[{message}]{field}";
 
-    private static GatewayError? ReadMessage(ref Utf8JsonReader reader, int message, out string? role, out TokenSpan? content)
+    private static GatewayError? ReadMessage(ref Utf8JsonReader reader, int message, ref bool hasImages, out string? role, out TokenSpan? content)
     {
         role = null;
         content = null;
@@ -98,7 +102,7 @@ internal static class ChatMessagesReader
 
                 contentPresent = true;
                 sawContent = reader.TokenType != JsonTokenType.Null;
-                var error = ReadContent(ref reader, message, out content);
+                var error = ReadContent(ref reader, message, ref hasImages, out content);
                 if (error is not null)
                 {
                     return error;
@@ -119,7 +123,7 @@ internal static class ChatMessagesReader
         return !sawContent && role is "system" or "developer" or "user" or "tool" ? JsonFields.Missing(MessagePath(message, ".content")) : null;
     }
 
-    private static GatewayError? ReadContent(ref Utf8JsonReader reader, int message, out TokenSpan? content)
+    private static GatewayError? ReadContent(ref Utf8JsonReader reader, int message, ref bool hasImages, out TokenSpan? content)
     {
         content = null;
         switch (reader.TokenType)
@@ -134,7 +138,7 @@ internal static class ChatMessagesReader
                 var index = 0;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    var error = ReadContentPart(ref reader, message, index++);
+                    var error = ReadContentPart(ref reader, message, index++, ref hasImages);
                     if (error is not null)
                     {
                         return error;
@@ -148,7 +152,7 @@ internal static class ChatMessagesReader
         }
     }
 
-    private static GatewayError? ReadContentPart(ref Utf8JsonReader reader, int message, int part)
+    private static GatewayError? ReadContentPart(ref Utf8JsonReader reader, int message, int part, ref bool hasImages)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -173,6 +177,7 @@ internal static class ChatMessagesReader
                 }
 
                 sawType = true;
+                hasImages |= reader.ValueTextEquals("image_url"u8);
             }
             else
             {

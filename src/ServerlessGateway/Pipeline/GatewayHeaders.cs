@@ -23,4 +23,10 @@ public static class GatewayHeaders
 
     /// <summary>Request header: "batch" queues behind interactive requests when deployments are saturated.</summary>
     public const string Priority = "x-gateway-priority";
+
+    /// <summary>Set when model selection (a route, the auto model, a canary) serves another logical model than the one asked for.</summary>
+    public const string Model = "x-gateway-model";
+
+    /// <summary>Why that model: "route=eu-users; tier=complex (prompt 5,210 tokens >= 4,000); canary=gpt-4.1 (sticky user, 10%)".</summary>
+    public const string Selection = "x-gateway-selection";
 }

@@ -43,6 +43,15 @@ public sealed class ChatRequest(PooledBody body, string model, TokenSpan modelTo
     /// <summary>The raw JSON value of the last user message's content (for the mock provider's echo).</summary>
     public TokenSpan? LastUserContent { get; init; }
 
+    /// <summary>The raw JSON of the "messages" array (read again only by signals that need it, such as code detection).</summary>
+    public TokenSpan Messages { get; init; }
+
+    /// <summary>Some message has an image_url content part.</summary>
+    public bool HasImages { get; init; }
+
+    /// <summary>How many tools the request offers the model.</summary>
+    public int ToolCount { get; init; }
+
     /// <summary>The tool a "required" or named tool_choice makes the model call, if tools were sent.</summary>
     public string? ForcedToolName { get; init; }
 

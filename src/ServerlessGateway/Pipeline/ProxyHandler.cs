@@ -10,12 +10,13 @@ using ServerlessGateway.Resilience;
 using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Routing;
 using ServerlessGateway.Routing.Health;
+using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Pipeline;
 
 /// <summary>
 /// The request flow for every endpoint that reaches a provider:
-/// authenticate → read the body once → parse and validate → resolve the model → call deployments in
+/// authenticate → read the body once → parse and validate → select the model → call deployments in
 /// order until one answers → relay. A failure before the first byte moves to the next deployment;
 /// after it, the caller gets an in-band error and never a clean end.
 /// </summary>
@@ -30,6 +31,8 @@ public sealed partial class ProxyHandler(
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
+    private readonly ModelSelector selector = new(governance.Tokens, random);
+
     public Task HandleChatCompletionsAsync(HttpContext context) => HandleAsync(context, ChatRequestParser.Parse, OpenAICallerFormat.Instance);
 
     public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, EmbeddingsRequestParser.Parse, OpenAICallerFormat.Instance);
@@ -77,10 +80,9 @@ public sealed partial class ProxyHandler(
             }
 
             var request = parsed.Value!;
-            var model = Resolve(snapshot, caller, request.Model, out var refusal);
-            if (model is null)
+            if (Requested(snapshot, caller, request.Model) is { } refused)
             {
-                await format.WriteErrorAsync(context.Response, refusal!);
+                await format.WriteErrorAsync(context.Response, refused);
                 return;
             }
 
@@ -97,7 +99,17 @@ public sealed partial class ProxyHandler(
                 return;
             }
 
-            using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, UsageTags.Merge(caller.Tags, headerTags, request), aborted);
+            var tags = UsageTags.Merge(caller.Tags, headerTags, request);
+            var selection = selector.Select(snapshot.Selection, new SelectionInput(caller, request, context.Request.Headers, tags), out var refusal);
+            var model = selection is null ? null : Servable(snapshot, selection.Model, out refusal);
+            if (model is null)
+            {
+                await format.WriteErrorAsync(context.Response, refusal!);
+                return;
+            }
+
+            WriteSelectionHeaders(context.Response, request.Model, selection!);
+            using var governed = new GovernedRequest(governance, snapshot, caller, request, model, requestId, started, tags, aborted) { Selection = selection };
             governed.ApplyBudgetPolicy();
             var limited = await governed.AdmitAsync(aborted);
             governed.WriteRateHeaders(context.Response.Headers);
@@ -306,28 +318,40 @@ public sealed partial class ProxyHandler(
     private static bool IsBatch(HttpRequest request) =>
         request.Headers.TryGetValue(GatewayHeaders.Priority, out var priority) && string.Equals(priority, "batch", StringComparison.OrdinalIgnoreCase);
 
-    private static LogicalModel? Resolve(GatewaySnapshot snapshot, CallerIdentity caller, string name, out GatewayError? refusal)
+    /// <summary>The name the caller asked for must be one it may use: a configured model or the auto model.</summary>
+    private static GatewayError? Requested(GatewaySnapshot snapshot, CallerIdentity caller, string name)
     {
-        refusal = null;
-        if (!snapshot.Models.TryGetValue(name, out var model))
+        if (!snapshot.Models.ContainsKey(name) && !snapshot.Selection.IsAutoModel(name))
         {
-            refusal = GatewayError.ModelNotFound(name, snapshot.Models.Keys.Where(caller.MayUse).Order(StringComparer.Ordinal));
-            return null;
+            var names = snapshot.Models.Keys.Concat(snapshot.Selection.ExtraModelNames);
+            return GatewayError.ModelNotFound(name, names.Where(caller.MayUse).Order(StringComparer.Ordinal));
         }
 
-        if (!caller.MayUse(name))
+        return caller.MayUse(name) ? null : GatewayError.ModelNotAllowed(name);
+    }
+
+    /// <summary>
+    /// The model selection chose must have a usable deployment. The caller need not be allowed it by name: the
+    /// operator's routes, tiers and canaries decide what serves a name the caller is allowed.
+    /// </summary>
+    private static LogicalModel? Servable(GatewaySnapshot snapshot, string name, out GatewayError? refusal)
+    {
+        refusal = snapshot.Models.TryGetValue(name, out var model) && model.IsServable ? null : GatewayError.ModelUnavailable(name);
+        return refusal is null ? model : null;
+    }
+
+    /// <summary>x-gateway-model when another logical model serves the request; x-gateway-selection when any selection step applied.</summary>
+    private static void WriteSelectionHeaders(HttpResponse response, string requested, ModelSelection selection)
+    {
+        if (!string.Equals(selection.Model, requested, StringComparison.Ordinal))
         {
-            refusal = GatewayError.ModelNotAllowed(name);
-            return null;
+            response.Headers[GatewayHeaders.Model] = selection.Model;
         }
 
-        if (!model.IsServable)
+        if (selection.Reason.Length > 0)
         {
-            refusal = GatewayError.ModelUnavailable(name);
-            return null;
+            response.Headers[GatewayHeaders.Selection] = selection.Reason;
         }
-
-        return model;
     }
 
     private void SetServedHeaders(HttpResponse response, Deployment? deployment, AttemptCall call, long started)

@@ -29,6 +29,22 @@ public sealed class ChatRequestParserTests
     }
 
     [Fact]
+    public void The_signals_model_selection_reads_are_recorded()
+    {
+        const string Messages = """[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"what is this?"},{"type":"image_url","image_url":{"url":"https://x/y.png"}}]}]""";
+        var json = $$$"""{"model":"gpt-4o","messages": {{{Messages}}} ,"tools":[{"type":"function","function":{"name":"a"}},{"type":"function","function":{"name":"b"}}]}""";
+
+        var request = Valid(Chat(json));
+        var plain = Valid(Chat(Body()));
+
+        Assert.Equal(Messages, Text(json, request.Messages));
+        Assert.True(request.HasImages);
+        Assert.Equal(2, request.ToolCount);
+        Assert.False(plain.HasImages);
+        Assert.Equal(0, plain.ToolCount);
+    }
+
+    [Fact]
     public void Escaped_model_is_unescaped_and_its_token_covers_the_raw_escapes()
     {
         var json = """{ "messages":[{"role":"user","content":"hi"}], "model" : "gpt\u002d4o\u00e9" }""";

@@ -48,9 +48,9 @@ public static class AdminValidation
             ? null
             : AdminErrors.Invalid(param, $"'{param}' takes at most {MaxMapEntries} entries, names 1 to 64 characters, values at most 512.");
 
-    /// <summary>Every model named must be one this gateway serves ("*" alone means all, stored as none named).</summary>
+    /// <summary>Every model named must be one this gateway serves, or its auto model ("*" alone means all, stored as none named).</summary>
     public static GatewayError? Models(IReadOnlyList<string> models, GatewaySnapshot snapshot) =>
-        models.FirstOrDefault(m => m != "*" && !snapshot.Models.ContainsKey(m)) is { } unknown
+        models.FirstOrDefault(m => m != "*" && !snapshot.Models.ContainsKey(m) && !snapshot.Selection.IsAutoModel(m)) is { } unknown
             ? AdminErrors.Invalid("models", $"'models' names '{unknown}', which this gateway does not serve. Models: {string.Join(", ", snapshot.Models.Keys.Order(StringComparer.Ordinal).Take(20))}.")
             : null;
 
