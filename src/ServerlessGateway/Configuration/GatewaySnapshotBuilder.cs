@@ -81,10 +81,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             return null;
         }
 
-        if (provider.TimeoutSeconds is < 1 or > 3600)
-        {
-            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {provider.TimeoutSeconds}.");
-        }
+        DeploymentTimeoutsReader.Validate(where, provider.Timeouts, provider.TimeoutSeconds, errors);
 
         ValidateMock(where, provider, errors);
         string? problem = null;
@@ -217,10 +214,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             return null;
         }
 
-        if (deployment.TimeoutSeconds is < 1 or > 3600)
-        {
-            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {deployment.TimeoutSeconds}.");
-        }
+        DeploymentTimeoutsReader.Validate(where, deployment.Timeouts, deployment.TimeoutSeconds, errors);
 
         if (!providers.TryGetValue(deployment.Provider, out var runtime))
         {
@@ -242,7 +236,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             BaseUri = uris.Base,
             ChatCompletionsUri = uris.ChatCompletions,
             EmbeddingsUri = uris.Embeddings,
-            Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
+            Timeouts = DeploymentTimeoutsReader.Resolve(where, provider, deployment, errors),
             Price = DeploymentPricing.Resolve(prices, runtime.Type, deployment, where, errors),
         };
     }
