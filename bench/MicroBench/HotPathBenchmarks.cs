@@ -44,7 +44,6 @@ public class HotPathBenchmarks
             UpstreamModelJson = "\"gpt-4o-mini-2024-07-18\""u8.ToArray(),
             ChatCompletionsUri = new Uri("http://127.0.0.1:1/v1/chat/completions"),
             EmbeddingsUri = null,
-            Timeout = TimeSpan.FromSeconds(30),
         };
         keys = new KeyTable(new Dictionary<string, CallerIdentity> { [KeyTable.HashSecret("sk-bench-key-000000001")] = new("bench", false, null) }.ToFrozenDictionary());
         small = PooledBody.FromBytes(smallBody);

@@ -1,4 +1,3 @@
-using System.Net;
 using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -114,21 +113,10 @@ public static partial class GatewayApplication
         services.AddSingleton<IProviderAdapter, AnthropicAdapter>();
         services.AddSingleton<IProviderAdapter, GeminiAdapter>();
 
-        // One pooled, long-lived connection pool for every upstream. The handler is never recycled by
-        // the factory (that would drop warm connections); PooledConnectionLifetime picks up DNS changes.
+        // One pooled, long-lived connection pool for every upstream, opening connections with each
+        // deployment's own connect time-out (UpstreamConnections).
         services.AddHttpClient(HttpProviderAdapter.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                UseCookies = false,
-                UseProxy = false,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-                MaxConnectionsPerServer = int.MaxValue,
-                EnableMultipleHttp2Connections = true,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-            })
+            .ConfigurePrimaryHttpMessageHandler(sp => UpstreamConnections.CreateHandler(sp.GetRequiredService<TimeProvider>()))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         return services;

@@ -97,8 +97,14 @@ public sealed class ProviderOptions
     /// <summary>A provider whose secrets or URL resolve to nothing is switched off quietly instead of reported.</summary>
     public bool Optional { get; set; }
 
-    /// <summary>Time allowed until the upstream's response headers (and, for streams, between chunks).</summary>
-    public int TimeoutSeconds { get; set; } = 120;
+    /// <summary>
+    /// The whole call's time limit (120 s when unset); the same as <see cref="TimeoutOptions.TotalSeconds"/>, kept
+    /// because existing configurations use it.
+    /// </summary>
+    public int? TimeoutSeconds { get; set; }
+
+    /// <summary>Defaults for every deployment of this provider (a deployment's own Timeouts win, field by field).</summary>
+    public TimeoutOptions? Timeouts { get; set; }
 
     /// <summary>Ask OpenAI-compatible upstreams for a usage chunk at the end of every stream (for accounting).</summary>
     public bool StreamUsage { get; set; } = true;
@@ -156,8 +162,11 @@ public sealed class DeploymentOptions
     /// <summary>Upstream model name (OpenAI, compatible servers) or Azure deployment name.</summary>
     public string? Model { get; set; }
 
-    /// <summary>Overrides the provider's timeout for this deployment.</summary>
+    /// <summary>Overrides the provider's total time-out for this deployment (as <see cref="TimeoutOptions.TotalSeconds"/>).</summary>
     public int? TimeoutSeconds { get; set; }
+
+    /// <summary>This deployment's time limits; unset fields come from the provider's Timeouts, then the defaults.</summary>
+    public TimeoutOptions? Timeouts { get; set; }
 
     /// <summary>The price-table entry to charge at, when it is not the upstream model name (Azure deployment names).</summary>
     public string? PriceAs { get; set; }
@@ -193,6 +202,21 @@ public sealed class DeploymentOptions
 
     /// <summary>"chat" or "embeddings": the request a probe sends. Unset: embeddings when the model's name says "embed", else chat.</summary>
     public string? ProbeKind { get; set; }
+}
+
+/// <summary>
+/// Time limits of one attempt, in seconds (fractions allowed, e.g. 0.5), as written under a provider or a
+/// deployment. What each one bounds, and the defaults: <see cref="DeploymentTimeouts"/>.
+/// </summary>
+public sealed class TimeoutOptions
+{
+    public double? ConnectSeconds { get; set; }
+
+    public double? FirstTokenSeconds { get; set; }
+
+    public double? IdleSeconds { get; set; }
+
+    public double? TotalSeconds { get; set; }
 }
 
 /// <summary>The provider types the gateway knows.</summary>

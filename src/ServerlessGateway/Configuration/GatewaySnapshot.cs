@@ -92,7 +92,8 @@ public sealed class Deployment
 
     public required Uri? EmbeddingsUri { get; init; }
 
-    public required TimeSpan Timeout { get; init; }
+    /// <summary>Connect, first-token, idle and total limits of each attempt.</summary>
+    public DeploymentTimeouts Timeouts { get; init; } = DeploymentTimeouts.Default;
 
     /// <summary>What its calls cost (from PriceAs or the upstream model); null when a paid provider's model has no price.</summary>
     public ModelPrice? Price { get; init; }

@@ -90,10 +90,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             return null;
         }
 
-        if (provider.TimeoutSeconds is < 1 or > 3600)
-        {
-            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {provider.TimeoutSeconds}.");
-        }
+        DeploymentTimeoutsReader.Validate(where, provider.Timeouts, provider.TimeoutSeconds, errors);
 
         ValidateMock(where, provider, errors);
         string? problem = null;
@@ -226,10 +223,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             return null;
         }
 
-        if (deployment.TimeoutSeconds is < 1 or > 3600)
-        {
-            errors.Add($"{where}:TimeoutSeconds must be between 1 and 3600; it is {deployment.TimeoutSeconds}.");
-        }
+        DeploymentTimeoutsReader.Validate(where, deployment.Timeouts, deployment.TimeoutSeconds, errors);
 
         if (!providers.TryGetValue(deployment.Provider, out var runtime))
         {
@@ -252,7 +246,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             BaseUri = uris.Base,
             ChatCompletionsUri = uris.ChatCompletions,
             EmbeddingsUri = uris.Embeddings,
-            Timeout = TimeSpan.FromSeconds(deployment.TimeoutSeconds ?? provider.TimeoutSeconds),
+            Timeouts = DeploymentTimeoutsReader.Resolve(where, provider, deployment, errors),
             Price = price,
             Routing = RoutingValidation.Deployment(where, deployment, price, errors),
             Faults = FaultRulesCompiler.Compile(deployment.Faults, where + ":Faults", errors),

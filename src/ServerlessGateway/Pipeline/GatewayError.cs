@@ -54,9 +54,6 @@ public sealed record GatewayError(int Status, string Message, string Type, strin
     public static GatewayError UnsupportedMediaType() => new(
         StatusCodes.Status415UnsupportedMediaType, "Send the request body as JSON with 'Content-Type: application/json'.", InvalidRequestType, "unsupported_media_type");
 
-    public static GatewayError UpstreamTimeout(string deployment, TimeSpan timeout) => new(
-        StatusCodes.Status504GatewayTimeout, $"The upstream deployment '{deployment}' did not respond within {timeout.TotalSeconds:0.#} s.", ServerErrorType, "upstream_timeout");
-
     public static GatewayError UpstreamUnreachable(string deployment, string reason) => new(
         StatusCodes.Status502BadGateway, $"The upstream deployment '{deployment}' could not be reached: {reason}", ServerErrorType, "upstream_unreachable");
 

@@ -28,5 +28,11 @@ public static class FailureClassifier
         _ => FailureAction.ReturnToCaller,
     };
 
+    /// <summary>
+    /// A time-out before the answer was committed (connect, first token, total): nothing has reached the caller,
+    /// and the deployment is the slow one, so another may answer in time.
+    /// </summary>
+    public static FailureAction ForTimeout() => FailureAction.TryNextDeployment;
+
     public static string Describe(HttpStatusCode status) => $"status {(int)status}";
 }

@@ -30,4 +30,29 @@ public sealed class UpstreamFailure(GatewayError error, FailureAction action, st
 
     /// <summary>The gateway refused the attempt before calling (budget, price): it says nothing about the deployment's health.</summary>
     public bool IsRefusal { get; init; }
+
+    /// <summary>What the upstream said about its rate limits in the answer this failure came from; null when nothing (or no answer).</summary>
+    public ProviderRateHints? RateHints { get; init; }
+
+    /// <summary>
+    /// This failure with the rate hints of the answer it came from, unless it already has its own; the
+    /// error's Retry-After is taken from them when it has none, so the two never disagree.
+    /// </summary>
+    public UpstreamFailure WithRateHints(ProviderRateHints? hints)
+    {
+        if (hints is null || RateHints is not null)
+        {
+            return this;
+        }
+
+        var error = Error.RetryAfterSeconds is null && hints.RetryAfterSeconds is { } seconds ? Error with { RetryAfterSeconds = seconds } : Error;
+        return new UpstreamFailure(error, Action, Reason)
+        {
+            UpstreamBody = UpstreamBody,
+            CallerApiBody = CallerApiBody,
+            NotSent = NotSent,
+            IsRefusal = IsRefusal,
+            RateHints = hints,
+        };
+    }
 }

@@ -79,8 +79,9 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
 
         var elapsed = time.GetElapsedTime(started);
         call.UpstreamTicks += time.GetTimestamp() - started;
-        if (result.Response is not null)
+        if (result.Response is { } response)
         {
+            health.ReportQuota(response.RateHints);
             health.Breaker.OnSuccess();
             call.FirstByte = elapsed;
             call.Trace.Attempt(deployment.Name, "ok", elapsed);
@@ -104,6 +105,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
     private static void Report(AttemptCall call, UpstreamFailure failure)
     {
         var health = call.Candidate.Health;
+        health.ReportQuota(failure.RateHints);
         if (FailureKinds.IsRateLimited(failure))
         {
             var retryAfter = failure.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(call.Snapshot.Resilience.RateLimitCooldownSeconds);

@@ -44,7 +44,6 @@ public sealed class UpstreamErrorShapeTests
 
     private static global::ServerlessGateway.Resilience.UpstreamFailure From(int status, byte[] body)
     {
-        using var response = new HttpResponseMessage();
-        return UpstreamErrors.FromResponse(status, response.Headers, body, "d");
+        return UpstreamErrors.FromResponse(status, null, body, "d");
     }
 }

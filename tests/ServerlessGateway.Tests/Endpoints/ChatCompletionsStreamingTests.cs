@@ -176,7 +176,7 @@ public sealed class ChatCompletionsStreamingTests
         });
         var config = GatewayHost.Config(("gpt", upstream.BaseUrl));
         config["Gateway"]!["StreamKeepAliveSeconds"] = 1;
-        config["Gateway"]!["Providers"]!["up0"]!["TimeoutSeconds"] = 3;
+        config["Gateway"]!["Providers"]!["up0"]!["Timeouts"] = new JsonObject { ["IdleSeconds"] = 1.5 }; // the total (5 s) is not what ends it
         await using var gateway = await GatewayHost.StartAsync(config);
 
         var (response, events) = await SseClient.OpenAsync(gateway.Client, "/v1/chat/completions", StreamRequest);
@@ -186,8 +186,10 @@ public sealed class ChatCompletionsStreamingTests
             var all = await events.RestAsync().WaitAsync(TimeSpan.FromSeconds(15));
             Assert.True(gateway.Logs.Entries.IsEmpty, string.Join("\n", gateway.Logs.Entries));
             Assert.Contains(": keep-alive", all);
-            Assert.Contains("upstream_stream_incomplete", all[^1], StringComparison.Ordinal);
             Assert.DoesNotContain("[DONE]", all);
+            var error = JsonNode.Parse(all[^1])!["error"]!;
+            Assert.Equal("upstream_stream_incomplete", error["code"]!.GetValue<string>());
+            Assert.Equal("The upstream deployment 'up0/upstream-gpt' sent nothing for 1.5 s (idle time-out); the answer above is incomplete.", error["message"]!.GetValue<string>());
         }
 
         await upstream.Aborted.Task.WaitAsync(TimeSpan.FromSeconds(5));

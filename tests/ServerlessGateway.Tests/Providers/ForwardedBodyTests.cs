@@ -182,6 +182,5 @@ public sealed class ForwardedBodyTests
         UpstreamModelJson = JsonSerializer.SerializeToUtf8Bytes(upstreamModel, GatewayJsonContext.Default.String),
         ChatCompletionsUri = new Uri("http://127.0.0.1:9/v1/chat/completions"),
         EmbeddingsUri = new Uri("http://127.0.0.1:9/v1/embeddings"),
-        Timeout = TimeSpan.FromSeconds(5),
     };
 }

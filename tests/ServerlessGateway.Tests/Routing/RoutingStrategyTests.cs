@@ -155,7 +155,7 @@ public sealed class RoutingStrategyTests
 
         Assert.Equal(["b/y", "a/x"], routing.Plan());
 
-        routing.HealthOf("b/y").ReportQuota(remainingRequests: 5, remainingTokens: null, resetIn: TimeSpan.FromSeconds(30));
+        routing.HealthOf("b/y").ReportQuota(new ServerlessGateway.Resilience.ProviderRateHints { RequestsRemaining = 5, RequestsReset = TimeSpan.FromSeconds(30) });
         Assert.Equal(["a/x", "b/y"], routing.Plan()); // the provider says b has 5 of 100 left: a's 40 % is more
     }
 

@@ -82,9 +82,9 @@ public sealed class AnthropicAdapter(IHttpClientFactory clients, TimeProvider ti
         return new AnthropicStreamMapper(call.Deployment.Name, call.Deployment.UpstreamModel, request.CallerWantsStreamUsage, AnthropicJsonAnswer.Requested(request.Body.Span), Now());
     }
 
-    protected override UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, UpstreamCall call) => Native(call) is not null
-        ? AnthropicPassThrough.Failure(status, headers, body, call.Deployment.Name)
-        : AnthropicErrors.FromResponse(status, headers, body, call.Deployment.Name);
+    protected override UpstreamFailure ReadFailure(int status, ProviderRateHints? hints, byte[] body, UpstreamCall call) => Native(call) is not null
+        ? AnthropicPassThrough.Failure(status, hints, body, call.Deployment.Name)
+        : AnthropicErrors.FromResponse(status, hints, body, call.Deployment.Name);
 
     protected override UpstreamResult ReadAnswer(int status, PooledBody body, UpstreamCall call)
     {

@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Pipeline;
@@ -20,15 +19,15 @@ public static class AnthropicErrors
 {
     public const int OverloadedStatus = 529;
 
-    public static UpstreamFailure FromResponse(int status, HttpResponseHeaders headers, ReadOnlyMemory<byte> body, string deployment)
+    public static UpstreamFailure FromResponse(int status, ProviderRateHints? hints, ReadOnlyMemory<byte> body, string deployment)
     {
         var read = TryRead(body.Span);
         if (read?.Error is not { Message: { } message } detail)
         {
             // Not Anthropic's shape (a proxy's page, an empty body): described the generic way.
-            var generic = UpstreamErrors.FromResponse(status, headers, body, deployment);
+            var generic = UpstreamErrors.FromResponse(status, hints, body, deployment);
             return status == OverloadedStatus
-                ? new UpstreamFailure(generic.Error with { Status = StatusCodes.Status503ServiceUnavailable }, generic.Action, generic.Reason) { UpstreamBody = generic.UpstreamBody }
+                ? new UpstreamFailure(generic.Error with { Status = StatusCodes.Status503ServiceUnavailable }, generic.Action, generic.Reason) { UpstreamBody = generic.UpstreamBody, RateHints = hints }
                 : generic;
         }
 
@@ -39,9 +38,9 @@ public static class AnthropicErrors
 
         var error = new GatewayError(CallerStatus(status), message, ErrorType(status, detail.Type), detail.Type)
         {
-            RetryAfterSeconds = UpstreamErrors.RetryAfterSeconds(headers),
+            RetryAfterSeconds = hints?.RetryAfterSeconds,
         };
-        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({detail.Type})");
+        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({detail.Type})") { RateHints = hints };
     }
 
     /// <summary>

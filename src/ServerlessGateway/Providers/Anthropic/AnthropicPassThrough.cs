@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Pipeline;
@@ -24,16 +23,16 @@ public static class AnthropicPassThrough
     /// its error type (in <see cref="GatewayError.Type"/>, for the caller format and the logs) and its body.
     /// Failover follows the status like any other upstream's.
     /// </summary>
-    public static UpstreamFailure Failure(int status, HttpResponseHeaders headers, byte[] body, string deployment)
+    public static UpstreamFailure Failure(int status, ProviderRateHints? hints, byte[] body, string deployment)
     {
         if (AnthropicErrors.TryRead(body)?.Error is not { Message: { } message, Type: { } type })
         {
             // Not Anthropic's shape (a proxy's page, an empty body): described the generic way, status kept.
-            return UpstreamErrors.FromResponse(status, headers, body, deployment);
+            return UpstreamErrors.FromResponse(status, hints, body, deployment);
         }
 
-        var error = new GatewayError(status, message, type, type) { RetryAfterSeconds = UpstreamErrors.RetryAfterSeconds(headers) };
-        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({type})") { CallerApiBody = body };
+        var error = new GatewayError(status, message, type, type) { RetryAfterSeconds = hints?.RetryAfterSeconds };
+        return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status} ({type})") { CallerApiBody = body, RateHints = hints };
     }
 
     /// <summary>

@@ -75,8 +75,8 @@ public sealed class GeminiAdapter(IHttpClientFactory clients, TimeProvider time)
     protected override IStreamEventMapper CreateStreamMapper(UpstreamCall call) =>
         new GeminiStreamMapper(Origin(call), ((ChatRequest)call.Request).CallerWantsStreamUsage);
 
-    protected override UpstreamFailure ReadFailure(int status, HttpResponseHeaders headers, byte[] body, UpstreamCall call) =>
-        GeminiErrors.FromResponse(status, headers, body, call.Deployment.Name);
+    protected override UpstreamFailure ReadFailure(int status, ProviderRateHints? hints, byte[] body, UpstreamCall call) =>
+        GeminiErrors.FromResponse(status, hints, body, call.Deployment.Name);
 
     protected override UpstreamResult ReadAnswer(int status, PooledBody body, UpstreamCall call)
     {

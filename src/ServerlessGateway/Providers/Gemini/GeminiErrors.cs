@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers.Http;
@@ -17,21 +15,30 @@ namespace ServerlessGateway.Providers.Gemini;
 /// </summary>
 internal static class GeminiErrors
 {
-    public static UpstreamFailure FromResponse(int status, HttpResponseHeaders headers, byte[] body, string deployment)
+    /// <summary>
+    /// The failure for an error answer. A RetryInfo in the body says more than a Retry-After header would: it
+    /// becomes the hints' RetryAfter, and so the error's.
+    /// </summary>
+    public static UpstreamFailure FromResponse(int status, ProviderRateHints? hints, byte[] body, string deployment)
     {
         if (Read(body) is not { Message: { } message } error)
         {
-            return UpstreamErrors.FromResponse(status, headers, body, deployment); // not Gemini's shape: quoted as text
+            return UpstreamErrors.FromResponse(status, hints, body, deployment); // not Gemini's shape: quoted as text
+        }
+
+        if (RetryDelay(error) is { } delay)
+        {
+            hints = ProviderRateHints.WithRetryAfter(hints, delay);
         }
 
         var invalidKey = error.Details?.Any(d => d.Reason?.StartsWith("API_KEY_", StringComparison.Ordinal) == true) == true;
         var effective = invalidKey ? 401 : status;
         var gatewayError = Describe(effective, message, error.Status, invalidKey) with
         {
-            RetryAfterSeconds = RetryDelaySeconds(error) ?? UpstreamErrors.RetryAfterSeconds(headers),
+            RetryAfterSeconds = hints?.RetryAfterSeconds,
         };
         var action = invalidKey || error.Status == "FAILED_PRECONDITION" ? FailureAction.TryNextDeployment : FailureClassifier.ForStatus(effective);
-        return new UpstreamFailure(gatewayError, action, $"status {status} {error.Status}".TrimEnd());
+        return new UpstreamFailure(gatewayError, action, $"status {status} {error.Status}".TrimEnd()) { RateHints = hints };
     }
 
     /// <summary>An error event inside a stream (after the answer started): reported in-band.</summary>
@@ -57,16 +64,16 @@ internal static class GeminiErrors
         return new GatewayError(status, message, type, code);
     }
 
-    /// <summary>RetryInfo's retryDelay, a protobuf Duration such as "34.4s", in whole seconds (rounded up).</summary>
-    private static int? RetryDelaySeconds(GeminiError error)
+    /// <summary>RetryInfo's retryDelay, a protobuf Duration such as "34.4s"; null when absent or unreadable.</summary>
+    private static TimeSpan? RetryDelay(GeminiError error)
     {
         foreach (var detail in error.Details ?? [])
         {
             if (detail.Type?.EndsWith("google.rpc.RetryInfo", StringComparison.Ordinal) == true
-                && detail.RetryDelay is [.. var number, 's']
-                && double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+                && detail.RetryDelay is [.., 's'] delay
+                && RateHintValues.Duration(delay) is { } wait)
             {
-                return (int)Math.Ceiling(seconds);
+                return wait;
             }
         }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ServerlessGateway.Pipeline;
@@ -10,7 +8,8 @@ namespace ServerlessGateway.Providers.Http;
 /// <summary>Turns an upstream's non-success answer into a failure that keeps its status and message.</summary>
 public static class UpstreamErrors
 {
-    public static UpstreamFailure FromResponse(int status, HttpResponseHeaders headers, ReadOnlyMemory<byte> body, string deployment)
+    /// <summary>The failure for an error answer; <paramref name="hints"/> (from its headers) give it its Retry-After.</summary>
+    public static UpstreamFailure FromResponse(int status, ProviderRateHints? hints, ReadOnlyMemory<byte> body, string deployment)
     {
         var read = ReadError(body.Span);
         var message = read.Message ?? (body.IsEmpty
@@ -18,7 +17,7 @@ public static class UpstreamErrors
             : $"The upstream deployment '{deployment}' answered {status}: {(read.Text is { } text ? Truncate(text) : Truncate(body.Span))}");
         var error = new GatewayError(status, message, read.Type ?? (status >= 500 ? GatewayError.ServerErrorType : GatewayError.InvalidRequestType), read.Code, read.Param)
         {
-            RetryAfterSeconds = RetryAfterSeconds(headers),
+            RetryAfterSeconds = hints?.RetryAfterSeconds,
         };
 
         // An OpenAI-shaped body is relayed as it came (extra fields such as Azure's innererror included);
@@ -29,21 +28,7 @@ public static class UpstreamErrors
         return new UpstreamFailure(error, FailureClassifier.ForStatus(status), $"status {status}")
         {
             UpstreamBody = relayed,
-        };
-    }
-
-    /// <summary>Retry-After in seconds, from "retry-after-ms" (OpenAI, Azure), "retry-after" seconds or an HTTP date.</summary>
-    public static int? RetryAfterSeconds(HttpResponseHeaders headers)
-    {
-        if (headers.TryGetValues("retry-after-ms", out var ms) && double.TryParse(ms.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var millis) && millis >= 0)
-        {
-            return (int)Math.Ceiling(millis / 1000);
-        }
-
-        return headers.RetryAfter switch
-        {
-            { Delta: { } delta } => (int)Math.Ceiling(delta.TotalSeconds),
-            _ => null,
+            RateHints = hints,
         };
     }
 

@@ -3,7 +3,11 @@ using System.Text.Json;
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers.Faults;
+using ServerlessGateway.Providers.Http;
+using ServerlessGateway.Providers.Streaming;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Resilience.Faults;
 using ServerlessGateway.Tokenization;
 
 namespace ServerlessGateway.Providers.Mock;
@@ -13,6 +17,8 @@ namespace ServerlessGateway.Providers.Mock;
 /// usage) and embeddings (stable pseudo-random unit vectors) with configurable latency. It makes
 /// the default configuration work with no keys and no network, and lets apps test against the gateway.
 /// Its answers say "mock" in the model name and system_fingerprint, and /v1/models lists it as a mock.
+/// Its latency and pauses fall under the deployment's time limits, and it carries out injected faults, like
+/// any upstream: so fallbacks can be rehearsed without one.
 /// </summary>
 public sealed class MockAdapter(TimeProvider time, ITokenCounter tokens) : IProviderAdapter
 {
@@ -20,40 +26,63 @@ public sealed class MockAdapter(TimeProvider time, ITokenCounter tokens) : IProv
 
     public async Task<UpstreamResult> SendAsync(UpstreamCall call, CancellationToken cancellationToken)
     {
-        var options = call.Deployment.Provider.Mock;
-        if (options.LatencyMs > 0)
+        var started = time.GetTimestamp();
+        var deployment = call.Deployment;
+        if (call.Fault is { Kind: FaultKind.Status } injected)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(options.LatencyMs), time, cancellationToken);
+            return InjectedFaults.Status(injected, deployment.Name);
         }
 
-        var model = "mock/" + call.Deployment.UpstreamModel;
+        // The answer starts after the latency (and an injected delay), under the limit a real upstream's first token has.
+        var options = deployment.Provider.Mock;
+        var wait = TimeSpan.FromMilliseconds(options.LatencyMs) + InjectedFaults.Delay(call.Fault);
+        if (wait >= deployment.Timeouts.FirstToken)
+        {
+            await Task.Delay(deployment.Timeouts.FirstToken, time, cancellationToken);
+            return UpstreamTimeouts.BeforeAnswer(deployment.Name, deployment.Timeouts);
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, time, cancellationToken);
+        }
+
+        var model = "mock/" + deployment.UpstreamModel;
         return call.Request switch
         {
-            ChatRequest chat => Chat(chat, call.RequestId, model, options),
-            EmbeddingsRequest embeddings => Embeddings(embeddings, model, options),
+            ChatRequest chat => Chat(chat, call, model, started),
+            EmbeddingsRequest embeddings => Embeddings(embeddings, call, model, options),
             _ => new UpstreamFailure(GatewayError.InvalidRequest("The mock provider does not serve this operation."), FailureAction.ReturnToCaller, "unsupported"),
         };
     }
 
-    private UpstreamResult Chat(ChatRequest request, string requestId, string model, MockOptions options)
+    private UpstreamResult Chat(ChatRequest request, UpstreamCall call, string model, long started)
     {
-        var reply = MockReply.For(request, requestId, model, MockText.Answer(request, options), time.GetUtcNow().ToUnixTimeSeconds(), tokens);
-        if (request.Stream)
+        var options = call.Deployment.Provider.Mock;
+        var reply = MockReply.For(request, call.RequestId, model, MockText.Answer(request, options), time.GetUtcNow().ToUnixTimeSeconds(), tokens);
+        if (!request.Stream)
         {
-            return new MockStreamResponse(reply, options, request.CallerWantsStreamUsage, time);
+            return Answer(MockJson.Completion(reply), reply.Usage, call);
         }
 
-        return new BufferedUpstreamResponse(200, PooledBody.FromBytes(MockJson.Completion(reply)), reply.Usage);
+        return InjectedFaults.CutAfterEvents(call.Fault) == 0
+            ? SseStreamRelay.FailedBeforeFirstEvent(call.Deployment.Name, "the stream broke before its first event: " + InjectedFaults.CutDescription(call.Fault!))
+            : new MockStreamResponse(reply, call, started, time);
     }
 
-    private BufferedUpstreamResponse Embeddings(EmbeddingsRequest request, string model, MockOptions options)
+    /// <summary>A JSON answer, or under an injected cut its truncated body, read the way an upstream's would be (and refused).</summary>
+    private static UpstreamResult Answer(byte[] json, TokenUsage usage, UpstreamCall call) => InjectedFaults.Cuts(call.Fault)
+        ? HttpProviderAdapter.ReadOpenAIAnswer(200, InjectedFaults.Truncate(PooledBody.FromBytes(json)), call.Deployment.Name)
+        : new BufferedUpstreamResponse(200, PooledBody.FromBytes(json), usage);
+
+    private UpstreamResult Embeddings(EmbeddingsRequest request, UpstreamCall call, string model, MockOptions options)
     {
         var dimensions = request.Dimensions ?? options.EmbeddingDimensions;
         var inputs = InputItems(request.Body.Span.Slice(request.Input.Start, request.Input.Length));
         var vectors = inputs.Select(input => Vector(input, dimensions)).ToList();
         var promptTokens = inputs.Sum(input => MockText.Tokens(tokens, request.Model, input));
         var json = MockJson.Embeddings(model, vectors, request.Base64, promptTokens);
-        return new BufferedUpstreamResponse(200, PooledBody.FromBytes(json), new TokenUsage(promptTokens, 0));
+        return Answer(json, new TokenUsage(promptTokens, 0), call);
     }
 
     /// <summary>Each input item's raw JSON text: one for a string or a token array, one per element of a list.</summary>

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers.Faults;
 using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Providers.Streaming;
@@ -10,8 +11,9 @@ namespace ServerlessGateway.Providers.Streaming;
 /// Relays an upstream SSE stream event by event as it arrives, through a mapper (pass-through for
 /// OpenAI-format upstreams, a translator for others) into the caller's sink. Everything the upstream
 /// sent in one read is flushed together, so nothing waits for later events. It owns what every stream
-/// needs: waiting for the first event before committing, keep-alives during silences, the idle
-/// time-out, and an in-band error (never a clean end) when the upstream breaks off.
+/// needs: waiting for the first event before committing, keep-alives during silences, the idle and total
+/// time-outs once committed, an injected cut, and an in-band error (never a clean end) when the upstream
+/// breaks off.
 /// </summary>
 public sealed class SseStreamRelay : UpstreamResponse
 {
@@ -37,6 +39,12 @@ public sealed class SseStreamRelay : UpstreamResponse
     public static async Task<UpstreamResult> OpenAsync(
         HttpResponseMessage upstream, IStreamEventMapper mapper, SseStreamRelayOptions options, CancellationToken cancellationToken)
     {
+        if (options.CutAfterEvents == 0)
+        {
+            upstream.Dispose();
+            return FailedBeforeFirstEvent(options.DeploymentName, "the stream broke before its first event: " + InjectedFaults.CutDescription(options.Fault!));
+        }
+
         var body = await upstream.Content.ReadAsStreamAsync(cancellationToken);
         var relay = new SseStreamRelay(upstream, body, mapper, options);
         var failure = await relay.WaitForFirstEventAsync(cancellationToken);
@@ -98,15 +106,18 @@ public sealed class SseStreamRelay : UpstreamResponse
         return failure;
     }
 
-    private UpstreamFailure BeforeFirstEvent(string why) =>
-        new(GatewayError.UpstreamInvalidResponse(options.DeploymentName, why), FailureAction.TryNextDeployment, "stream failed before first event");
+    private UpstreamFailure BeforeFirstEvent(string why) => FailedBeforeFirstEvent(options.DeploymentName, why);
+
+    /// <summary>A stream that failed before its first event: nothing reached the caller, so the next deployment is tried.</summary>
+    public static UpstreamFailure FailedBeforeFirstEvent(string deployment, string why) =>
+        new(GatewayError.UpstreamInvalidResponse(deployment, why), FailureAction.TryNextDeployment, FailureReasons.StreamFailedBeforeFirstEvent);
 
     public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
         var sink = format.StartStream(response);
-        var time = options.Time;
-        var tick = options.KeepAlive < options.IdleTimeout ? options.KeepAlive : options.IdleTimeout;
-        var lastData = time.GetTimestamp();
+        var watch = new StreamWatch(options);
+        var cutAfter = options.CutAfterEvents;
+        var relayed = 0;
         Task<ReadResult>? pendingRead = null;
         Task? nextCheck = null;
         while (true)
@@ -123,23 +134,24 @@ public sealed class SseStreamRelay : UpstreamResponse
                 {
                     pendingRead ??= read.AsTask();
 
-                    // Cancelling a read would abort the upstream connection, so silence is watched by
-                    // racing the read against a timer renewed once per tick, not once per chunk.
-                    nextCheck ??= Task.Delay(tick, time, cancellationToken);
+                    // Cancelling a read would abort the upstream connection, so silence and the total are watched by
+                    // racing the read against a timer, renewed only once it fired (at most once per keep-alive
+                    // interval while data flows), not once per chunk.
+                    nextCheck ??= Task.Delay(watch.UntilNextCheck(), options.Time, cancellationToken);
                     if (await Task.WhenAny(pendingRead, nextCheck) != pendingRead)
                     {
                         nextCheck = null;
                         cancellationToken.ThrowIfCancellationRequested();
-                        var silence = time.GetElapsedTime(lastData);
-                        if (silence >= options.IdleTimeout)
+                        switch (watch.Check())
                         {
-                            return await FailAsync(sink, $"sent nothing for {options.IdleTimeout.TotalSeconds:0.#} s", cancellationToken);
-                        }
-
-                        if (silence >= options.KeepAlive)
-                        {
-                            sink.KeepAlive();
-                            await sink.FlushAsync(cancellationToken);
+                            case StreamWatch.Verdict.Total:
+                                return await FailAsync(sink, UpstreamTimeouts.TotalCut(options.Timeouts.Total), FailureReasons.Timeout, cancellationToken);
+                            case StreamWatch.Verdict.Idle:
+                                return await FailAsync(sink, UpstreamTimeouts.IdleCut(options.Timeouts.Idle), FailureReasons.IdleTimeout, cancellationToken);
+                            case StreamWatch.Verdict.KeepAlive:
+                                sink.KeepAlive();
+                                await sink.FlushAsync(cancellationToken);
+                                break;
                         }
 
                         continue;
@@ -151,24 +163,32 @@ public sealed class SseStreamRelay : UpstreamResponse
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
-                return await FailAsync(sink, "broke off (" + ex.Message + ")", cancellationToken);
+                return await FailAsync(sink, "broke off (" + ex.Message + ")", FailureReasons.StreamBrokeOff, cancellationToken);
             }
 
-            lastData = time.GetTimestamp();
+            watch.DataArrived();
             var buffer = result.Buffer;
-            var done = false;
-            while (!done && !mapper.Failed && parser.TryReadEvent(ref buffer, out var sseEvent))
+            bool done = false, cut = false;
+            while (!done && !cut && !mapper.Failed && parser.TryReadEvent(ref buffer, out var sseEvent))
             {
                 done = mapper.Map(sseEvent, sink);
+
+                // An injected cut: the upstream breaks off right after this event (unless it was the last).
+                cut = ++relayed == cutAfter && !done;
             }
 
-            done |= !mapper.Failed && result.IsCompleted && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : EndsWithMarker(buffer, sink));
+            done |= !cut && !mapper.Failed && result.IsCompleted && (mapper.EndsAtClose ? ClosedCleanly(buffer, sink) : EndsWithMarker(buffer, sink));
             reader.AdvanceTo(buffer.Start, buffer.End);
             if (mapper.Failed)
             {
                 // The upstream's own error is the in-band error the caller got: nothing is added, nothing more is read.
                 await sink.FlushAsync(cancellationToken);
-                return new RelayOutcome(mapper.Usage, Completed: false, "reported an error in the stream");
+                return new RelayOutcome(mapper.Usage, Completed: false, FailureReasons.ErrorInStream);
+            }
+
+            if (cut)
+            {
+                return await FailAsync(sink, "broke off (" + InjectedFaults.CutDescription(options.Fault!) + ")", FailureReasons.StreamBrokeOff, cancellationToken);
             }
 
             if (done)
@@ -181,7 +201,7 @@ public sealed class SseStreamRelay : UpstreamResponse
             await sink.FlushAsync(cancellationToken);
             if (result.IsCompleted)
             {
-                return await FailAsync(sink, "ended the stream before its end marker", cancellationToken);
+                return await FailAsync(sink, "ended the stream before its end marker", FailureReasons.StreamEndedEarly, cancellationToken);
             }
         }
     }
@@ -237,11 +257,11 @@ public sealed class SseStreamRelay : UpstreamResponse
         return true;
     }
 
-    private async Task<RelayOutcome> FailAsync(IChunkSink sink, string why, CancellationToken cancellationToken)
+    private async Task<RelayOutcome> FailAsync(IChunkSink sink, string why, string reason, CancellationToken cancellationToken)
     {
         sink.Error(SseResponse.StreamCut(options.DeploymentName, why));
         await sink.FlushAsync(cancellationToken);
-        return new RelayOutcome(mapper.Usage, Completed: false, why);
+        return new RelayOutcome(mapper.Usage, Completed: false, reason);
     }
 
     public override void Dispose()
@@ -251,9 +271,3 @@ public sealed class SseStreamRelay : UpstreamResponse
         base.Dispose();
     }
 }
-
-/// <param name="DeploymentName">Named in the error a broken stream ends with.</param>
-/// <param name="IdleTimeout">Silence after which the upstream is given up on.</param>
-/// <param name="KeepAlive">Silence after which the caller gets a keep-alive.</param>
-/// <param name="Time">The clock.</param>
-public sealed record SseStreamRelayOptions(string DeploymentName, TimeSpan IdleTimeout, TimeSpan KeepAlive, TimeProvider Time);

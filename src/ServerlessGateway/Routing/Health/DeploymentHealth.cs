@@ -1,4 +1,5 @@
 using ServerlessGateway.Configuration;
+using ServerlessGateway.Resilience;
 
 namespace ServerlessGateway.Routing.Health;
 
@@ -14,6 +15,8 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
     private DateTimeOffset coolUntil;
     private long? hintRequests;
     private long? hintTokens;
+    private long? hintRequestsLimit;
+    private long? hintTokensLimit;
     private DateTimeOffset hintsUntil;
     private long minute;
     private long minuteRequests;
@@ -69,19 +72,22 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
         }
     }
 
-    /// <summary>Remaining quota as the provider reported it; it holds until the reported reset (at most a minute).</summary>
-    public void ReportQuota(long? remainingRequests, long? remainingTokens, TimeSpan? resetIn)
+    /// <summary>Remaining quota as the provider reported it (x-ratelimit-*); it holds until the reported reset (at most a minute).</summary>
+    public void ReportQuota(ProviderRateHints? hints)
     {
-        if (remainingRequests is null && remainingTokens is null)
+        if (hints is null || (hints.RequestsRemaining is null && hints.TokensRemaining is null))
         {
             return;
         }
 
+        var reset = Shorter(hints.RequestsReset, hints.TokensReset) ?? TimeSpan.FromMinutes(1);
         lock (gate)
         {
-            hintRequests = remainingRequests;
-            hintTokens = remainingTokens;
-            hintsUntil = time.GetUtcNow() + (resetIn is { } reset && reset < TimeSpan.FromMinutes(1) ? reset : TimeSpan.FromMinutes(1));
+            hintRequests = hints.RequestsRemaining;
+            hintTokens = hints.TokensRemaining;
+            hintRequestsLimit = hints.RequestsLimit;
+            hintTokensLimit = hints.TokensLimit;
+            hintsUntil = time.GetUtcNow() + (reset < TimeSpan.FromMinutes(1) ? reset : TimeSpan.FromMinutes(1));
         }
     }
 
@@ -98,7 +104,7 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
 
     /// <summary>
     /// The smallest remaining share (0..1) of any quota that is known: provider hints against the configured limits
-    /// (or against themselves when no limit is configured: an absolute remainder then counts as plenty unless 0),
+    /// (or against the limit the provider reported; with neither, an absolute remainder counts as plenty unless 0),
     /// and the configured limits against this minute's own usage. Null when nothing is known.
     /// </summary>
     public double? Headroom(DeploymentRouting routing)
@@ -109,8 +115,8 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
             double? least = null;
             if (time.GetUtcNow() < hintsUntil)
             {
-                least = Min(least, Share(hintRequests, routing.RequestsPerMinute));
-                least = Min(least, Share(hintTokens, routing.TokensPerMinute));
+                least = Min(least, Share(hintRequests, routing.RequestsPerMinute ?? hintRequestsLimit));
+                least = Min(least, Share(hintTokens, routing.TokensPerMinute ?? hintTokensLimit));
             }
 
             if (routing.RequestsPerMinute is { } rpm)
@@ -133,6 +139,8 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
         <= 0 => 0,
         _ => limit is > 0 ? Math.Min(1, remaining.Value / (double)limit.Value) : 1,
     };
+
+    private static TimeSpan? Shorter(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     private static double? Min(double? a, double? b) => a is null ? b : b is null ? a : Math.Min(a.Value, b.Value);
 

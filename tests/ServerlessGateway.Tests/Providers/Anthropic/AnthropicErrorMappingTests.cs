@@ -34,12 +34,12 @@ public sealed class AnthropicErrorMappingTests
     [Fact]
     public void Retry_after_is_kept()
     {
-        using var response = new HttpResponseMessage();
-        response.Headers.TryAddWithoutValidation("retry-after", "17");
+        var hints = new ProviderRateHints { RetryAfter = TimeSpan.FromSeconds(16.2), RequestsRemaining = 0 };
 
-        var failure = AnthropicErrors.FromResponse(429, response.Headers, Encoding.UTF8.GetBytes(AnthropicTestWire.Error("rate_limit_error", "Slow down.")), "d");
+        var failure = AnthropicErrors.FromResponse(429, hints, Encoding.UTF8.GetBytes(AnthropicTestWire.Error("rate_limit_error", "Slow down.")), "d");
 
         Assert.Equal(17, failure.Error.RetryAfterSeconds);
+        Assert.Same(hints, failure.RateHints);
     }
 
     [Theory]
@@ -102,7 +102,6 @@ public sealed class AnthropicErrorMappingTests
 
     private static UpstreamFailure From(int status, string body)
     {
-        using var response = new HttpResponseMessage();
-        return AnthropicErrors.FromResponse(status, response.Headers, Encoding.UTF8.GetBytes(body), "d");
+        return AnthropicErrors.FromResponse(status, null, Encoding.UTF8.GetBytes(body), "d");
     }
 }

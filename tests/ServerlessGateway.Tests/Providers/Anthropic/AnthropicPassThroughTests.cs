@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using ServerlessGateway.Accounting;
@@ -107,11 +106,10 @@ public sealed class AnthropicPassThroughTests
     public void An_error_answer_keeps_its_status_type_body_and_retry_after()
     {
         var body = Encoding.UTF8.GetBytes(AnthropicTestWire.Error("overloaded_error", "Overloaded"));
-        using var response = new HttpResponseMessage();
-        response.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3));
+        var hints = new ProviderRateHints { RetryAfter = TimeSpan.FromSeconds(3) };
 
-        var failure = AnthropicPassThrough.Failure(529, response.Headers, body, "d");
-        var notAnthropic = AnthropicPassThrough.Failure(502, response.Headers, "<html>Bad gateway</html>"u8.ToArray(), "d");
+        var failure = AnthropicPassThrough.Failure(529, hints, body, "d");
+        var notAnthropic = AnthropicPassThrough.Failure(502, hints, "<html>Bad gateway</html>"u8.ToArray(), "d");
 
         Assert.Equal((529, "overloaded_error", 3, FailureAction.TryNextDeployment), (failure.Error.Status, failure.Error.Type, failure.Error.RetryAfterSeconds, failure.Action));
         Assert.Equal(body, failure.CallerApiBody.ToArray());
