@@ -130,6 +130,7 @@ public static partial class GatewayApplication
         services.AddSingleton(sp => new DeploymentHealthRegistry(() => sp.GetRequiredService<GatewayConfigStore>().Current.Resilience.Breaker, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RoutePlanner>();
         services.AddSingleton<AttemptRunner>();
+        services.AddSingleton<HedgedAttempts>();
         services.AddSingleton<CapacityWaiters>();
         services.AddSingleton<FaultInjector>();
         services.AddSingleton<IProbeObserver, BreakerProbeObserver>();

@@ -10,6 +10,7 @@ using ServerlessGateway.Limits;
 using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
+using ServerlessGateway.Routing;
 using ServerlessGateway.Routing.Selection;
 
 namespace ServerlessGateway.Governance;
@@ -33,12 +34,16 @@ public sealed class GovernedRequest(
 {
     private IRateAdmission? admission;
     private long? promptTokens;
-    private OpenAttempt? open;
+    // Attempts reserved and not yet ended, by number: one at a time, or two while a hedged request races them.
+    private readonly List<OpenAttempt> open = new(1);
 
     public LogicalModel Model { get; private set; } = model;
 
     /// <summary>How the served logical model was chosen (route, tier, canary variant), for the usage record.</summary>
     public ModelSelection? Selection { get; init; }
+
+    /// <summary>The routing decision trace, recorded with every attempt.</summary>
+    public RouteTrace? Trace { get; set; }
 
     /// <summary>The model the caller asked for, when the budget policy served a cheaper one.</summary>
     public string? DowngradedFrom { get; private set; }
@@ -80,7 +85,7 @@ public sealed class GovernedRequest(
     /// </summary>
     public async ValueTask<UpstreamFailure?> ReserveAsync(Deployment deployment, int attempt, CancellationToken cancellationToken)
     {
-        open = new OpenAttempt(deployment, attempt);
+        Open(new OpenAttempt(deployment, attempt));
         var price = deployment.Price;
         if (!caller.Scopes.Any(s => s.Budget is not null) || IsExempt || price is { IsFree: true })
         {
@@ -89,7 +94,7 @@ public sealed class GovernedRequest(
 
         if (price is null)
         {
-            return Refuse(GatewayError.Unpriced(deployment.Name), "unpriced deployment");
+            return Refuse(attempt, GatewayError.Unpriced(deployment.Name), "unpriced deployment");
         }
 
         var worstCase = WorstCase(price);
@@ -97,33 +102,33 @@ public sealed class GovernedRequest(
         if (reservation.Refusal is { } refusal)
         {
             reservation.Dispose();
-            return Refuse(refusal, "budget exhausted");
+            return Refuse(attempt, refusal, "budget exhausted");
         }
 
-        open = open with { Reservation = reservation, WorstCase = worstCase };
+        Open(new OpenAttempt(deployment, attempt) { Reservation = reservation, WorstCase = worstCase });
         return null;
     }
 
     /// <summary>Before the answer is written: a buffered answer's cost is known, and goes out as a header.</summary>
-    public void BeforeWrite(HttpResponse response, UpstreamResponse upstream)
+    public void BeforeWrite(HttpResponse response, UpstreamResponse upstream, int attempt)
     {
-        if (open is null)
+        if (Find(attempt) is not { } served)
         {
             return;
         }
 
-        open = open with { FirstByte = services.Time.GetElapsedTime(started) };
+        Open(served with { FirstByte = services.Time.GetElapsedTime(started) });
         if (upstream is BufferedUpstreamResponse { Usage: { } usage })
         {
-            Cost = open.Deployment.Price?.Cost(usage) ?? 0;
+            Cost = served.Deployment.Price?.Cost(usage) ?? 0;
             response.Headers[GatewayHeaders.CostUsd] = ModelPrice.CostHeaderValue(Cost.Value);
         }
     }
 
     /// <summary>The attempt answered: settle its reservation and tokens at the real usage, and record it.</summary>
-    public void Completed(RelayOutcome outcome, int status)
+    public void Completed(RelayOutcome outcome, int status, int number)
     {
-        if (open is not { } attempt)
+        if (Take(number) is not { } attempt)
         {
             return;
         }
@@ -135,20 +140,30 @@ public sealed class GovernedRequest(
         attempt.Reservation?.Settle(cost);
         admission?.SettleTokens(usage.TotalTokens);
         Record(attempt.Number, attempt.Deployment, usage, cost, estimated, status, outcome.Completed ? null : outcome.Failure ?? "incomplete", attempt);
-        open = null;
     }
 
     /// <summary>The attempt failed before answering: providers bill nothing for an error, so it settles at zero.</summary>
-    public void Failed(UpstreamFailure failure)
+    public void Failed(UpstreamFailure failure, int number)
     {
-        if (open is not { } attempt)
+        if (Take(number) is not { } attempt)
         {
             return;
         }
 
         attempt.Reservation?.Settle(0);
         Record(attempt.Number, attempt.Deployment, default, 0, estimated: false, failure.Error.Status, failure.Reason, attempt);
-        open = null;
+    }
+
+    /// <summary>
+    /// An attempt the gateway gave up on while it may have been running (the losing half of a hedged request): the
+    /// upstream may have billed anything up to its worst case, which is what it keeps and records, as an estimate.
+    /// </summary>
+    public void Abandoned(int number, string reason)
+    {
+        if (Take(number) is { } attempt)
+        {
+            EndAtWorstCase(attempt, StatusCodes.Status499ClientClosedRequest, reason);
+        }
     }
 
     /// <summary>
@@ -158,15 +173,17 @@ public sealed class GovernedRequest(
     /// </summary>
     public void Dispose()
     {
-        if (open is { } attempt)
+        OpenAttempt[] remaining;
+        lock (open)
         {
-            attempt.Reservation?.Dispose();
-            var price = attempt.Deployment.Price;
-            var usage = new TokenUsage(Prompt(), AdmissionEstimate.OutputTokens(request, price?.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
-            var cost = attempt.Reservation is not null ? attempt.WorstCase : price is null ? 0 : WorstCase(price);
+            remaining = [.. open];
+            open.Clear();
+        }
+
+        foreach (var attempt in remaining)
+        {
             var (status, error) = aborted.IsCancellationRequested ? (StatusCodes.Status499ClientClosedRequest, "cancelled") : (StatusCodes.Status500InternalServerError, "internal_error");
-            Record(attempt.Number, attempt.Deployment, usage, cost, estimated: true, status, error, attempt);
-            open = null;
+            EndAtWorstCase(attempt, status, error);
         }
 
         admission?.SettleTokens(0);
@@ -176,11 +193,52 @@ public sealed class GovernedRequest(
     private decimal WorstCase(ModelPrice price) =>
         price.WorstCase(Prompt(), AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
 
-    private UpstreamFailure Refuse(GatewayError error, string reason)
+    private void EndAtWorstCase(OpenAttempt attempt, int status, string error)
     {
-        var attempt = open!;
+        attempt.Reservation?.Dispose();
+        var price = attempt.Deployment.Price;
+        var usage = new TokenUsage(Prompt(), AdmissionEstimate.OutputTokens(request, price?.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
+        var cost = attempt.Reservation is not null ? attempt.WorstCase : price is null ? 0 : WorstCase(price);
+        Record(attempt.Number, attempt.Deployment, usage, cost, estimated: true, status, error, attempt);
+    }
+
+    private void Open(OpenAttempt attempt)
+    {
+        lock (open)
+        {
+            open.RemoveAll(a => a.Number == attempt.Number);
+            open.Add(attempt);
+        }
+    }
+
+    private OpenAttempt? Find(int number)
+    {
+        lock (open)
+        {
+            return open.Find(a => a.Number == number);
+        }
+    }
+
+    private OpenAttempt? Take(int number)
+    {
+        lock (open)
+        {
+            var index = open.FindIndex(a => a.Number == number);
+            if (index < 0)
+            {
+                return null;
+            }
+
+            var attempt = open[index];
+            open.RemoveAt(index);
+            return attempt;
+        }
+    }
+
+    private UpstreamFailure Refuse(int number, GatewayError error, string reason)
+    {
+        var attempt = Take(number)!;
         Record(attempt.Number, attempt.Deployment, default, 0, estimated: false, error.Status, error.Code ?? reason, attempt);
-        open = null;
 
         // Not "NotSent": a refusal is the reason the request went unserved, so it is what the caller sees
         // unless a later deployment answers or fails for a reason of its own.
@@ -215,7 +273,7 @@ public sealed class GovernedRequest(
             UserId = caller.UserId,
             TeamId = caller.TeamId,
             OrganizationId = caller.OrganizationId,
-            RequestedModel = DowngradedFrom ?? Model.Name,
+            RequestedModel = request.Model,
             ServedModel = deployment?.UpstreamModel,
             Deployment = deployment?.Name,
             Provider = deployment?.Provider.Type,
@@ -228,6 +286,8 @@ public sealed class GovernedRequest(
             Error = error,
             Tags = tags,
             Budgets = open?.Reservation?.Charges ?? [],
+            Route = Trace?.ToString(),
+            Variant = Selection?.Variant,
         });
 
     /// <summary>The attempt in progress: where it went, and its reservation if a budget applies.</summary>

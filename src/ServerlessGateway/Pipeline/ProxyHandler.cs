@@ -26,6 +26,7 @@ public sealed partial class ProxyHandler(
     GovernanceServices governance,
     RoutePlanner planner,
     AttemptRunner runner,
+    HedgedAttempts hedging,
     CapacityWaiters queue,
     IRandomSource random,
     TimeProvider time,
@@ -124,7 +125,8 @@ public sealed partial class ProxyHandler(
                 context.Response.Headers[GatewayHeaders.DowngradedFrom] = asked;
             }
 
-            await ForwardAsync(context, format, request, governed, new AttemptCall(request, governed, snapshot, requestId, new RouteTrace(), fault), started);
+            governed.Trace = new RouteTrace();
+            await ForwardAsync(context, format, request, governed, new AttemptCall(request, governed, snapshot, requestId, governed.Trace, fault), started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -190,7 +192,7 @@ public sealed partial class ProxyHandler(
             return;
         }
 
-        SetServedHeaders(context.Response, call.Attempts > 0 ? call.Candidate.Deployment : null, call, started);
+        SetServedHeaders(context.Response, call.Deployment, call, started);
         await format.WriteFailureAsync(context.Response, call.Failure ?? new UpstreamFailure(GatewayError.ModelUnavailable(governed.Model.Name), FailureAction.ReturnToCaller, "no candidate"));
     }
 
@@ -203,9 +205,15 @@ public sealed partial class ProxyHandler(
         HttpContext context, ICallerFormat format, AttemptCall call, List<RouteCandidate> plan, RoutingContext routing, List<RouteCandidate> blocked, long started, CancellationToken cancellationToken)
     {
         var snapshot = call.Snapshot;
+        var hedgedTo = new HashSet<RouteCandidate>();
         for (var i = 0; i < plan.Count; i++)
         {
             var candidate = plan[i];
+            if (hedgedTo.Contains(candidate))
+            {
+                continue;
+            }
+
             if (Unavailable(candidate) is { } why)
             {
                 call.Trace.Skipped(candidate.Deployment.Name, why);
@@ -213,19 +221,18 @@ public sealed partial class ProxyHandler(
                 continue;
             }
 
-            call.Candidate = candidate;
-            call.MayRetry = i == plan.Count - 1;
-            call.Retry = candidate.Model.Policy.Retry ?? snapshot.Resilience.Retry;
-            var attemptStarted = time.GetTimestamp();
-            var result = await runner.RunAsync(call, cancellationToken);
-            if (result.Response is { } upstream)
+            var attempt = candidate.Model.Policy.Hedge is { } hedge && i < plan.Count - 1
+                ? await hedging.RunAsync(call, candidate, () => NextAvailable(plan, i + 1, hedgedTo), hedge, cancellationToken)
+                : await runner.RunAsync(new Attempt(call, candidate), i == plan.Count - 1 ? candidate.Model.Policy.Retry ?? snapshot.Resilience.Retry : null, cancellationToken);
+            call.Deployment = attempt.Candidate.Deployment;
+            if (attempt.Result.Response is { } upstream)
             {
-                await RelayAsync(context, format, call, upstream, started, attemptStarted);
+                await RelayAsync(context, format, attempt, upstream, started);
                 return true;
             }
 
-            var failure = result.Failure!;
-            LogAttemptFailed(logger, call.RequestId, candidate.Deployment.Name, failure.Reason, failure.Action);
+            var failure = attempt.Result.Failure!;
+            LogAttemptFailed(logger, call.RequestId, attempt.Candidate.Deployment.Name, failure.Reason, failure.Action);
             if (FailureKinds.IsContextLengthExceeded(failure) && candidate.Model.Policy.LongContextModel is { } longer
                 && snapshot.Models.TryGetValue(longer, out var longModel) && !plan.Any(c => c.Model == longModel))
             {
@@ -243,20 +250,38 @@ public sealed partial class ProxyHandler(
         return false;
     }
 
-    private async Task RelayAsync(HttpContext context, ICallerFormat format, AttemptCall call, UpstreamResponse upstream, long started, long attemptStarted)
+    /// <summary>The first candidate from <paramref name="from"/> on that can take the request now (for a hedge), marked as used.</summary>
+    private static RouteCandidate? NextAvailable(List<RouteCandidate> plan, int from, HashSet<RouteCandidate> used)
     {
-        var health = call.Candidate.Health;
+        for (var j = from; j < plan.Count; j++)
+        {
+            if (!used.Contains(plan[j]) && Unavailable(plan[j]) is null)
+            {
+                used.Add(plan[j]);
+                return plan[j];
+            }
+        }
+
+        return null;
+    }
+
+    private async Task RelayAsync(HttpContext context, ICallerFormat format, Attempt attempt, UpstreamResponse upstream, long started)
+    {
+        var call = attempt.Call;
+        var deployment = attempt.Candidate.Deployment;
+        var health = attempt.Candidate.Health;
+        var attemptStarted = time.GetTimestamp() - (long)(attempt.FirstByte.TotalSeconds * time.TimestampFrequency);
         try
         {
             using (upstream)
             {
-                SetServedHeaders(context.Response, call.Candidate.Deployment, call, started);
-                call.Governed.BeforeWrite(context.Response, upstream);
+                SetServedHeaders(context.Response, deployment, call, started);
+                call.Governed.BeforeWrite(context.Response, upstream, attempt.Number);
                 var outcome = await upstream.WriteAsync(context.Response, format, context.RequestAborted);
-                call.Governed.Completed(outcome, context.Response.StatusCode);
-                health.Latency.Add(call.FirstByte, time.GetElapsedTime(attemptStarted), time.GetUtcNow());
+                call.Governed.Completed(outcome, context.Response.StatusCode, attempt.Number);
+                health.Latency.Add(attempt.FirstByte, time.GetElapsedTime(attemptStarted), time.GetUtcNow());
                 health.CountUsage(outcome.Usage?.TotalTokens ?? 0);
-                LogCompleted(logger, call.RequestId, call.Request.Model, call.Candidate.Deployment.Name, call.Attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
+                LogCompleted(logger, call.RequestId, call.Request.Model, deployment.Name, call.Attempts, outcome.Completed, outcome.Usage?.InputTokens ?? 0, outcome.Usage?.OutputTokens ?? 0);
             }
         }
         finally

@@ -1,6 +1,7 @@
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
 using ServerlessGateway.Resilience.Faults;
 
@@ -22,20 +23,17 @@ public sealed class AttemptCall(ParsedRequest request, GovernedRequest governed,
 
     public RouteTrace Trace { get; } = trace;
 
-    /// <summary>The candidate being tried now.</summary>
-    public RouteCandidate Candidate { get; set; } = null!;
+    private readonly Lock gate = new();
+    private int attempts;
+    private long upstreamTicks;
 
-    /// <summary>Whether a transient failure may be retried on <see cref="Candidate"/> (no other candidate is left).</summary>
-    public bool MayRetry { get; set; }
+    public int Attempts => Volatile.Read(ref attempts);
 
-    public RetryOptions Retry { get; set; } = null!;
+    /// <summary>Time spent waiting for upstreams (two hedged attempts overlapping count twice).</summary>
+    public long UpstreamTicks => Interlocked.Read(ref upstreamTicks);
 
-    public int Attempts { get; private set; }
-
-    public long UpstreamTicks { get; set; }
-
-    /// <summary>Time from the serving attempt's start to its answer (headers and body, or a stream's first event).</summary>
-    public TimeSpan FirstByte { get; set; }
+    /// <summary>The deployment the caller was last told about (the one that served, or the last one tried).</summary>
+    public Deployment? Deployment { get; set; }
 
     /// <summary>
     /// The failure the caller is told about if nothing answers: the latest real one. A refusal to even send
@@ -43,8 +41,31 @@ public sealed class AttemptCall(ParsedRequest request, GovernedRequest governed,
     /// </summary>
     public UpstreamFailure? Failure { get; private set; }
 
-    public int NextAttempt() => ++Attempts;
+    public int NextAttempt() => Interlocked.Increment(ref attempts);
 
-    public void Record(UpstreamFailure failure) =>
-        Failure = failure.NotSent && failure.Action == FailureAction.TryNextDeployment && Failure is not null ? Failure : failure;
+    public void AddUpstreamTime(long ticks) => Interlocked.Add(ref upstreamTicks, ticks);
+
+    public void Record(UpstreamFailure failure)
+    {
+        lock (gate)
+        {
+            Failure = failure.NotSent && failure.Action == FailureAction.TryNextDeployment && Failure is not null ? Failure : failure;
+        }
+    }
+}
+
+/// <summary>One candidate's try (with its retries): where it went, its number in the request, and how it ended.</summary>
+public sealed class Attempt(AttemptCall call, RouteCandidate candidate)
+{
+    public AttemptCall Call { get; } = call;
+
+    public RouteCandidate Candidate { get; } = candidate;
+
+    /// <summary>The number of its latest try (retries take new numbers).</summary>
+    public int Number { get; set; }
+
+    /// <summary>Time from its start to the answer (headers and body, or a stream's first event).</summary>
+    public TimeSpan FirstByte { get; set; }
+
+    public UpstreamResult Result { get; set; }
 }

@@ -18,23 +18,29 @@ namespace ServerlessGateway.Routing;
 /// </summary>
 public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faults, IRandomSource random, TimeProvider time)
 {
-    private static readonly ResiliencePropertyKey<AttemptCall> CallKey = new("gateway.attempt");
+    private static readonly ResiliencePropertyKey<Attempt> AttemptKey = new("gateway.attempt");
 
     private readonly ConditionalWeakTable<RetryOptions, ResiliencePipeline<UpstreamResult>> pipelines = [];
 
-    public async ValueTask<UpstreamResult> RunAsync(AttemptCall call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Tries the attempt's candidate; with <paramref name="retry"/> (the last candidate), transient failures are
+    /// retried on it. The attempt then holds the result, its number and its time to the answer.
+    /// </summary>
+    public async ValueTask<Attempt> RunAsync(Attempt attempt, RetryOptions? retry, CancellationToken cancellationToken)
     {
-        if (!call.MayRetry || call.Retry.MaxRetries == 0)
+        if (retry is not { MaxRetries: > 0 })
         {
-            return await SendOnceAsync(call, cancellationToken);
+            attempt.Result = await SendOnceAsync(attempt, cancellationToken);
+            return attempt;
         }
 
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            context.Properties.Set(CallKey, call);
-            var pipeline = pipelines.GetValue(call.Retry, Build);
-            return await pipeline.ExecuteAsync(static (ctx, self) => self.SendOnceAsync(ctx.Properties.GetValue(CallKey, null!), ctx.CancellationToken), context, this);
+            context.Properties.Set(AttemptKey, attempt);
+            var pipeline = pipelines.GetValue(retry, Build);
+            attempt.Result = await pipeline.ExecuteAsync(static (ctx, self) => self.SendOnceAsync(ctx.Properties.GetValue(AttemptKey, null!), ctx.CancellationToken), context, this);
+            return attempt;
         }
         finally
         {
@@ -42,12 +48,13 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         }
     }
 
-    private async ValueTask<UpstreamResult> SendOnceAsync(AttemptCall call, CancellationToken cancellationToken)
+    private async ValueTask<UpstreamResult> SendOnceAsync(Attempt attempt, CancellationToken cancellationToken)
     {
-        var candidate = call.Candidate;
+        var call = attempt.Call;
+        var candidate = attempt.Candidate;
         var deployment = candidate.Deployment;
         var health = candidate.Health;
-        var number = call.NextAttempt();
+        var number = attempt.Number = call.NextAttempt();
         var started = time.GetTimestamp();
         var fault = faults.Plan(deployment, call.Fault);
         var upstreamCall = new UpstreamCall(call.Request, deployment, call.RequestId, call.Snapshot.StreamKeepAlive) { Fault = fault };
@@ -61,7 +68,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         {
             health.Breaker.OnAbandoned();
             call.Trace.Attempt(deployment.Name, refused.Reason, TimeSpan.Zero);
-            return Failed(call, refused);
+            return Failed(call, refused, number);
         }
 
         health.Begin();
@@ -78,33 +85,32 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         }
 
         var elapsed = time.GetElapsedTime(started);
-        call.UpstreamTicks += time.GetTimestamp() - started;
+        call.AddUpstreamTime(time.GetTimestamp() - started);
         if (result.Response is { } response)
         {
             health.ReportQuota(response.RateHints);
             health.Breaker.OnSuccess();
-            call.FirstByte = elapsed;
+            attempt.FirstByte = elapsed;
             call.Trace.Attempt(deployment.Name, "ok", elapsed);
             return result; // in flight until the answer has been relayed: the caller ends it
         }
 
         health.End();
         var failure = result.Failure!;
-        Report(call, failure);
+        Report(call, health, failure);
         call.Trace.Attempt(deployment.Name, Outcome(failure), elapsed);
-        return Failed(call, failure);
+        return Failed(call, failure, number);
     }
 
-    private static UpstreamResult Failed(AttemptCall call, UpstreamFailure failure)
+    private static UpstreamResult Failed(AttemptCall call, UpstreamFailure failure, int number)
     {
-        call.Governed.Failed(failure);
+        call.Governed.Failed(failure, number);
         call.Record(failure);
         return failure;
     }
 
-    private static void Report(AttemptCall call, UpstreamFailure failure)
+    private static void Report(AttemptCall call, Routing.Health.DeploymentHealth health, UpstreamFailure failure)
     {
-        var health = call.Candidate.Health;
         health.ReportQuota(failure.RateHints);
         if (FailureKinds.IsRateLimited(failure))
         {
@@ -145,7 +151,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome)),
                 OnRetry = args =>
                 {
-                    args.Context.Properties.GetValue(CallKey, null!).Trace.Waited("retry", args.RetryDelay);
+                    args.Context.Properties.GetValue(AttemptKey, null!).Call.Trace.Waited("retry", args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             })

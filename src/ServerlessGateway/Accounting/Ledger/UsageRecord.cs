@@ -56,6 +56,12 @@ public sealed record UsageRecord
     /// <summary>Error code or reason when the attempt did not succeed.</summary>
     public string? Error { get; init; }
 
+    /// <summary>The request's routing decision trace (as in x-gateway-route) up to this attempt.</summary>
+    public string? Route { get; init; }
+
+    /// <summary>The canary/A-B variant the request was assigned ("control" or "canary"), when its model has one.</summary>
+    public string? Variant { get; init; }
+
     public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
 
     /// <summary>The budgets this attempt counted against, so the writer can evaluate alert thresholds without lookups.</summary>

@@ -54,6 +54,10 @@ public sealed record UsageRecordDocument
 
     public string? Error { get; init; }
 
+    public string? Route { get; init; }
+
+    public string? Variant { get; init; }
+
     public Dictionary<string, string> Tags { get; init; } = [];
 
     public List<BudgetCharge> Budgets { get; init; } = [];
@@ -83,6 +87,8 @@ public sealed record UsageRecordDocument
         CacheStatus = record.CacheStatus,
         Status = record.Status,
         Error = record.Error,
+        Route = record.Route,
+        Variant = record.Variant,
         Tags = new Dictionary<string, string>(record.Tags, StringComparer.Ordinal),
         Budgets = [.. record.Budgets],
     };
@@ -108,6 +114,8 @@ public sealed record UsageRecordDocument
         CacheStatus = CacheStatus,
         Status = Status,
         Error = Error,
+        Route = Route,
+        Variant = Variant,
         Tags = (Tags ?? []).ToFrozenDictionary(StringComparer.Ordinal),
         Budgets = Budgets ?? [],
     };

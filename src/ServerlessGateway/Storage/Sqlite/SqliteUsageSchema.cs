@@ -71,10 +71,13 @@ internal static class SqliteUsageSchema
             PRIMARY KEY (granularity, bucket_start, tag, key_id, user_id, team_id, organization_id, model, requested_model));
         CREATE TABLE rollup_state (name TEXT PRIMARY KEY, watermark INTEGER NOT NULL);
         """,
+
+        // 2: the routing decision trace and the canary/A-B variant of each attempt.
+        "ALTER TABLE usage_records ADD COLUMN route TEXT; ALTER TABLE usage_records ADD COLUMN variant TEXT;",
     ];
 
     public const string RecordColumns =
         "seq, request_id, attempt, ts_ms, key_id, user_id, team_id, organization_id, requested_model, served_model, deployment, provider, "
         + "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, usage_estimated, cost_usd, latency_ms, ttft_ms, "
-        + "cache_status, status, error, tags, budgets";
+        + "cache_status, status, error, tags, budgets, route, variant";
 }

@@ -93,5 +93,7 @@ public sealed partial class SqliteUsageStore
         Error = Text(r, 23),
         Tags = (JsonSerializer.Deserialize(r.GetString(24), LedgerJsonContext.Default.DictionaryStringString) ?? []).ToFrozenDictionary(StringComparer.Ordinal),
         Budgets = JsonSerializer.Deserialize(r.GetString(25), LedgerJsonContext.Default.ListBudgetCharge) ?? [],
+        Route = Text(r, 26),
+        Variant = Text(r, 27),
     };
 }

@@ -88,7 +88,7 @@ public sealed partial class SqliteUsageStore
         while (reader.Read())
         {
             var record = ReadRecord(reader);
-            var (hour, day) = (reader.GetInt64(26), reader.GetInt64(27));
+            var (hour, day) = (reader.GetInt64(28), reader.GetInt64(29));
             aggregator.Add(RollupGranularity.Hour, DateTimeOffset.FromUnixTimeSeconds(hour), record);
             aggregator.Add(RollupGranularity.Day, DateTimeOffset.FromUnixTimeSeconds(day), record);
             hours.Add(hour);
