@@ -32,6 +32,11 @@ public sealed class CallerIdentity(string keyName, bool isAdmin, FrozenSet<strin
     /// <summary>The key's default tags, recorded with its usage (request tags are added to these).</summary>
     public FrozenDictionary<string, string> Tags { get; init; } = FrozenDictionary<string, string>.Empty;
 
+    /// <summary>May send an x-gateway-routing header (strategy, targets, fallbacks, retries for one request). Admins may.</summary>
+    public bool MayOverrideRouting => IsAdmin || AllowRoutingOverride;
+
+    public bool AllowRoutingOverride { get; init; }
+
     public static string ConfiguredKeyId(string keyName) => "cfg:" + keyName;
 
     public bool MayUse(string model) => AllowedModels is null || AllowedModels.Contains(model);

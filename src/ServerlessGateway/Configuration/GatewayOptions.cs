@@ -71,6 +71,9 @@ public sealed class VirtualKeyOptions
 
     /// <summary>Default tags recorded with this key's usage.</summary>
     public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Lets the key route a request its own way with the x-gateway-routing header (docs/ROUTING.md).</summary>
+    public bool AllowRoutingOverride { get; set; }
 }
 
 public sealed class ProviderOptions

@@ -319,6 +319,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
             OrganizationId = key.Organization,
             Scopes = [new GovernedScope(scope, LimitSpecReader.Read(key.Limits, where + ":Limits", errors), BudgetSpecReader.Read(key.Budget, where + ":Budget", errors))],
             Tags = key.Tags.ToFrozenDictionary(StringComparer.Ordinal),
+            AllowRoutingOverride = key.AllowRoutingOverride,
         };
     }
 

@@ -94,9 +94,10 @@ public sealed partial class ProxyHandler(
             }
 
             var fault = FaultRequest.Read(context.Request, caller, out var badFault);
-            if (badFault is not null)
+            var routingOverride = RoutingOverride.Read(context.Request, caller, snapshot, out var badOverride);
+            if ((badFault ?? badOverride) is { } badHeader)
             {
-                await format.WriteErrorAsync(context.Response, badFault);
+                await format.WriteErrorAsync(context.Response, badHeader);
                 return;
             }
 
@@ -126,7 +127,8 @@ public sealed partial class ProxyHandler(
             }
 
             governed.Trace = new RouteTrace();
-            await ForwardAsync(context, format, request, governed, new AttemptCall(request, governed, snapshot, requestId, governed.Trace, fault), started);
+            var call = new AttemptCall(request, governed, snapshot, requestId, governed.Trace, fault) { Override = routingOverride };
+            await ForwardAsync(context, format, request, governed, call, started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -150,7 +152,14 @@ public sealed partial class ProxyHandler(
         var snapshot = call.Snapshot;
         var resilience = snapshot.Resilience;
         var routing = new RoutingContext(request, snapshot, () => governed.PromptTokens, random, time);
-        var plan = planner.Plan(governed.Model, routing, call.Trace);
+        var model = governed.Model;
+        if (call.Override is { } custom)
+        {
+            call.Trace.Note("override");
+            model = custom.Apply(model, snapshot);
+        }
+
+        var plan = planner.Plan(model, routing, call.Trace);
         var deadline = TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds);
         using var deadlineTimer = new CancellationTokenSource(deadline, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadlineTimer.Token);

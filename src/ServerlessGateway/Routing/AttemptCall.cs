@@ -13,6 +13,9 @@ public sealed class AttemptCall(ParsedRequest request, GovernedRequest governed,
     /// <summary>An admin's x-gateway-fault header, if sent: faults to inject into this request's attempts.</summary>
     public FaultRequest? Fault { get; } = fault;
 
+    /// <summary>The caller's own routing for this request (x-gateway-routing), if its key may send one.</summary>
+    public RoutingOverride? Override { get; init; }
+
     public ParsedRequest Request { get; } = request;
 
     public GovernedRequest Governed { get; } = governed;
