@@ -154,6 +154,12 @@ public sealed class ModelOptions
 
     /// <summary>Opt-in hedged requests.</summary>
     public HedgeOptions? Hedge { get; set; }
+
+    /// <summary>
+    /// Statuses that fail over although the classifier would return them to the caller, e.g. [400] when one
+    /// provider's content filter refuses what another serves.
+    /// </summary>
+    public List<int> FailoverOnStatus { get; set; } = [];
     /// <summary>A share of this model's requests served by another logical model (an A/B test or a canary).</summary>
     public CanaryOptions? Canary { get; set; }
 }

@@ -44,6 +44,11 @@ public static class RoutingValidation
                 errors.Add($"{where}:LongContextModel must name another configured model; '{longer}' is not one.");
             }
 
+            if (model.FailoverOnStatus.Any(status => status is < 400 or > 599))
+            {
+                errors.Add($"{where}:FailoverOnStatus may only list 4xx and 5xx statuses.");
+            }
+
             if (model.Retry is { } retry)
             {
                 ValidateRetry(where + ":Retry", retry, errors);
@@ -57,7 +62,7 @@ public static class RoutingValidation
     }
 
     public static ModelRoutingPolicy Policy(ModelOptions model) =>
-        new(model.Strategy, model.Fallbacks.ToArray(), model.LongContextModel, model.Retry, model.Hedge);
+        new(model.Strategy, model.Fallbacks.ToArray(), model.LongContextModel, model.Retry, model.Hedge) { FailoverOnStatus = model.FailoverOnStatus.ToHashSet() };
 
     public static DeploymentRouting Deployment(string where, DeploymentOptions deployment, ModelPrice? price, List<string> errors)
     {

@@ -250,7 +250,7 @@ public sealed partial class ProxyHandler(
                 continue;
             }
 
-            if (failure.Action == FailureAction.ReturnToCaller)
+            if (failure.Action == FailureAction.ReturnToCaller && !candidate.Model.Policy.FailoverOnStatus.Contains(failure.Error.Status))
             {
                 return false;
             }

@@ -12,4 +12,7 @@ public sealed record DeploymentRouting(double Weight, int Priority, long? Contex
 public sealed record ModelRoutingPolicy(string Strategy, IReadOnlyList<string> Fallbacks, string? LongContextModel, RetryOptions? Retry, HedgeOptions? Hedge)
 {
     public static ModelRoutingPolicy Default { get; } = new(RoutingStrategyNames.Ordered, [], null, null, null);
+
+    /// <summary>Statuses that move on to the next candidate although the request seems at fault (configured).</summary>
+    public IReadOnlySet<int> FailoverOnStatus { get; init; } = new HashSet<int>();
 }

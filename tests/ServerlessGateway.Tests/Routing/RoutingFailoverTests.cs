@@ -215,6 +215,24 @@ public sealed class RoutingFailoverTests
         }
     }
 
+    [Fact]
+    public async Task A_configured_status_fails_over_although_the_request_seemed_at_fault()
+    {
+        await using var primary = await FakeUpstream.StartAsync(c => Respond.Json(c, 400, OpenAIWire.Error("The response was filtered", code: "content_filter")));
+        await using var fallback = await FakeUpstream.StartAsync(c => Respond.Json(c, 200, OpenAIWire.Completion("from fallback")));
+        var config = Config(primary, fallback);
+        await using (var plain = await GatewayHost.StartAsync(config))
+        {
+            using var refused = await plain.Client.PostAsync("/v1/chat/completions", Request);
+            await Json.AssertErrorAsync(refused, 400, "content_filter");
+        }
+
+        config["Gateway"]!["Models"]!["gpt"]!["FailoverOnStatus"] = new JsonArray(400);
+        await using var gateway = await GatewayHost.StartAsync(config);
+
+        Assert.Contains("from fallback", await ChatAsync(gateway), StringComparison.Ordinal);
+    }
+
     private static async Task<string> ChatAsync(GatewayHost gateway)
     {
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
