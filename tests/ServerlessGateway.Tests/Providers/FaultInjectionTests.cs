@@ -170,6 +170,27 @@ public sealed class FaultInjectionTests
         Assert.Single(primary.Requests); // unlike a status fault, the request went out: the answer broke
     }
 
+    [Fact]
+    public async Task An_admins_fault_header_cuts_a_real_stream()
+    {
+        // Routing/FaultDrillTests drills status faults end to end; this is the cut, from header to relay.
+        string[] chunks = [OpenAIWire.Chunk("one", role: true), OpenAIWire.Chunk(" two", "stop")];
+        await using var upstream = await FakeUpstream.StartAsync(c => Respond.Sse(c, chunks));
+        await using var gateway = await GatewayHost.StartAsync(GatewayHost.Config(("gpt", upstream.BaseUrl)));
+        using var admin = gateway.CreateClient(GatewayHost.MasterKey);
+        admin.DefaultRequestHeaders.Add("x-gateway-fault", "cut=1");
+
+        var (response, events) = await SseClient.OpenAsync(admin, "/v1/chat/completions", StreamChat);
+        using (response)
+        using (events)
+        {
+            var all = await events.RestAsync();
+            Assert.Equal(chunks[0], all[0]);
+            Assert.Equal(2, all.Count);
+            Assert.Contains("Injected fault (header): cut after 1 event(s)", JsonNode.Parse(all[1])!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+    }
+
     private static JsonObject TwoDeployments(FakeUpstream primary, FakeUpstream spare)
     {
         var config = GatewayHost.Config(("gpt", primary.BaseUrl), ("spare", spare.BaseUrl));

@@ -48,7 +48,8 @@ public sealed class SseStreamRelayTests
             }
         });
 
-        var (outcome, body) = await RelayAsync(upstream, new DeploymentTimeouts(Long, Long, TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(0.6)));
+        // The idle limit is shortened to the total, so a slow feeder cannot end the stream as idle first.
+        var (outcome, body) = await RelayAsync(upstream, new DeploymentTimeouts(Long, Long, Long, TimeSpan.FromSeconds(0.6)));
         await feeding.CancelAsync();
         await feeder;
 
