@@ -114,7 +114,8 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         health.ReportQuota(failure.RateHints);
         if (FailureKinds.IsRateLimited(failure))
         {
-            var retryAfter = failure.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(call.Snapshot.Resilience.RateLimitCooldownSeconds);
+            var retryAfter = failure.RateHints?.RetryAfter
+                ?? (failure.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromSeconds(call.Snapshot.Resilience.RateLimitCooldownSeconds));
             health.CoolDown(retryAfter);
             health.Breaker.OnAbandoned();
         }
@@ -169,7 +170,9 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
     }
 
     private static TimeSpan? RetryAfter(Outcome<UpstreamResult> outcome) =>
-        outcome.Result.Failure?.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
+        outcome.Result.Failure is { } failure
+            ? failure.RateHints?.RetryAfter ?? (failure.Error.RetryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null)
+            : null;
 
     /// <summary>
     /// A request in another API whose OpenAI translation cannot stand for it (content only that API can
