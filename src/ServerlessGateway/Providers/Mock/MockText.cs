@@ -14,41 +14,8 @@ internal static class MockText
             return options.Template;
         }
 
-        if (request.LastUserContent is not { } content)
-        {
-            return "(no user message)";
-        }
-
-        var reader = new Utf8JsonReader(request.Body.Span.Slice(content.Start, content.Length));
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString() ?? "";
-        }
-
         // Content parts: the text parts joined, other parts named.
-        var text = new StringBuilder();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            string? type = null, partText = null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var name = reader.GetString();
-                reader.Read();
-                if (reader.TokenType == JsonTokenType.String && name is "type" or "text")
-                {
-                    (type, partText) = name == "type" ? (reader.GetString(), partText) : (type, reader.GetString());
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-
-            text.Append(text.Length > 0 ? " " : "").Append(type == "text" ? partText : $"[{type}]");
-        }
-
-        return text.ToString();
+        return ChatContentText.LastUserText(request, " ", nameOtherParts: true) ?? "(no user message)";
     }
 
     /// <summary>Inputs larger than this are estimated (4 bytes a token): exact counting of megabytes costs seconds.</summary>

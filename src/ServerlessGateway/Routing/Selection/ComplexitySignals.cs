@@ -58,38 +58,5 @@ public sealed class ComplexitySignals(ChatRequest request, ITokenCounter tokens)
     }
 
     /// <summary>The last user message's text: the string, or its text parts joined by newlines.</summary>
-    private static string LastUserText(ChatRequest request)
-    {
-        if (request.LastUserContent is not { } content)
-        {
-            return "";
-        }
-
-        var reader = new Utf8JsonReader(request.Body.Span.Slice(content.Start, content.Length));
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.String)
-        {
-            return reader.GetString() ?? "";
-        }
-
-        var text = new StringBuilder();
-        while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-        {
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isText = reader.ValueTextEquals("text"u8);
-                reader.Read();
-                if (isText && reader.TokenType == JsonTokenType.String)
-                {
-                    text.Append(text.Length > 0 ? "\n" : "").Append(reader.GetString());
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-        }
-
-        return text.ToString();
-    }
+    private static string LastUserText(ChatRequest request) => ChatContentText.LastUserText(request, "\n", nameOtherParts: false) ?? "";
 }
