@@ -95,7 +95,10 @@ public static class BenchRunner
     /// <summary>
     /// The gateway with every feature that exists switched on: key auth, validation, usage accounting, and
     /// governance on a SQLite store — RPM, TPM and parallel limits and a dollar budget on the key (set high
-    /// enough never to refuse, so every request pays for admission, a reservation, its settlement and a ledger record).
+    /// enough never to refuse, so every request pays for admission, a reservation, its settlement and a ledger record);
+    /// routing with a conditional route evaluated per request, a strategy, a fallback model, a hedge timer armed on
+    /// every request (2 s, so it never fires), concurrency and quota checks, per-deployment time limits, the breaker and
+    /// the decision trace.
     /// </summary>
     private static string WriteGatewayConfig(string upstream)
     {
@@ -111,7 +114,11 @@ public static class BenchRunner
                        "Limits":{"RequestsPerMinute":100000000,"TokensPerMinute":100000000000,"MaxParallel":100000},
                        "Budget":{"MaxUsd":1000000,"Period":"monthly"}}],
               "Providers":{"mock-upstream":{"Type":"openai-compatible","BaseUrl":"{{{upstream}}}","ApiKey":"sk-upstream","TimeoutSeconds":30}},
-              "Models":{"bench-model":{"Deployments":[{"Provider":"mock-upstream","Model":"gpt-4o-mini"}]}}
+              "Routing":{"Routes":[{"Name":"eu","When":{"Field":"header:x-region","Equals":"eu"},"Model":"bench-model"}]},
+              "Models":{"bench-model":{"Strategy":"lowest-latency","Fallbacks":["bench-fallback"],"Hedge":{"AfterMs":2000},
+                                       "Deployments":[{"Provider":"mock-upstream","Model":"gpt-4o-mini","MaxConcurrency":100000,"RequestsPerMinute":100000000,
+                                                       "Timeouts":{"ConnectSeconds":5,"FirstTokenSeconds":30,"IdleSeconds":30}}]},
+                        "bench-fallback":{"Deployments":[{"Provider":"mock-upstream","Model":"gpt-4o-mini","Name":"fallback"}]}}
             }}
             """);
         return path;

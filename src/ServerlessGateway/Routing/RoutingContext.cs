@@ -23,8 +23,11 @@ public sealed class RoutingContext(ParsedRequest request, GatewaySnapshot snapsh
     public long OutputTokens(int? maxOutput) => AdmissionEstimate.OutputTokens(Request, maxOutput ?? Snapshot.Governance.DefaultMaxTokens);
 
     /// <summary>
-    /// Whether the prompt is longer than <paramref name="window"/> tokens. A token covers at least one byte, so a
-    /// body no longer than the window fits without counting (most requests never reach the tokenizer here).
+    /// Whether the prompt is surely longer than <paramref name="window"/> tokens. A token covers at least one byte, so
+    /// a body no longer than the window fits without counting (most requests never reach the tokenizer here). A body
+    /// past the exact-count limit is only estimated, and is mostly images or files whose bytes are not text tokens: it
+    /// is not skipped on a guess — the provider's own "context length exceeded" moves it to the long-context model.
     /// </summary>
-    public bool Exceeds(long window) => Request.Body.Memory.Length > window && PromptTokens > window;
+    public bool Exceeds(long window) =>
+        Request.Body.Memory.Length > window && Request.Body.Memory.Length <= AdmissionEstimate.ExactCountLimit && PromptTokens > window;
 }

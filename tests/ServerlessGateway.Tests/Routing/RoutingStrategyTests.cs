@@ -176,6 +176,10 @@ public sealed class RoutingStrategyTests
 
         Assert.Equal(["a/small"], routing.Plan());
         Assert.Equal(["a/big"], routing.Plan(body: longBody, promptTokens: 500));
+
+        // A body past the exact-count limit (a base64 image, say) is not skipped on an estimate: the provider decides.
+        var image = """{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:image/png;base64,""" + new string('A', 300_000) + "\"}}]}]}";
+        Assert.Equal(["a/small"], routing.Plan(body: image, promptTokens: 150_000));
     }
 
     [Fact]
