@@ -26,6 +26,9 @@ public sealed record BenchOptions
     /// <summary>Extra environment for the gateway process (e.g. DOTNET_gcServer=0), for experiments.</summary>
     public Dictionary<string, string> GatewayEnvironment { get; init; } = [];
 
+    /// <summary>The gateway to measure, e.g. a published (ReadyToRun) package; default: this checkout's Release build.</summary>
+    public string? GatewayDll { get; init; }
+
     public bool Runs(string section) => Only.Length == 0 || Only.Contains(section);
 
     /// <summary>Fewer cells and shorter runs, for a quick look.</summary>
@@ -48,6 +51,7 @@ public sealed record BenchOptions
                 "--latency-ms" => options with { LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate" => options with { FixedRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--gateway-env" => options with { GatewayEnvironment = new(options.GatewayEnvironment) { [Next().Split('=')[0]] = args[i].Split('=', 2)[1] } },
+                "--gateway-dll" => options with { GatewayDll = Path.GetFullPath(Next()) },
                 "--only" => options with { Only = Next().Split(',') },
                 "--quick" => options with { Quick = true, DurationSeconds = 2, WarmupSeconds = 1 },
                 _ => throw new ArgumentException("unknown option " + args[i]),

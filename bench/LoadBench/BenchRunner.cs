@@ -15,8 +15,8 @@ public static class BenchRunner
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var self = typeof(BenchRunner).Assembly.Location;
-        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "ServerlessGateway", "bin", Configuration, "net10.0", "ServerlessGateway.dll");
-        gatewayDll = Path.GetFullPath(gatewayDll);
+        var gatewayDll = options.GatewayDll ?? Path.GetFullPath(
+            Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "ServerlessGateway", "bin", Configuration, "net10.0", "ServerlessGateway.dll"));
         if (!File.Exists(gatewayDll))
         {
             Console.Error.WriteLine("Gateway build not found at " + gatewayDll);

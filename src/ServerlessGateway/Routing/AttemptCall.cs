@@ -71,4 +71,7 @@ public sealed class Attempt(AttemptCall call, RouteCandidate candidate)
     public TimeSpan FirstByte { get; set; }
 
     public UpstreamResult Result { get; set; }
+
+    /// <summary>Set while the retry pipeline's first execution should return <see cref="Result"/> instead of sending.</summary>
+    internal bool Replay { get; set; }
 }

@@ -28,9 +28,10 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
     /// </summary>
     public async ValueTask<Attempt> RunAsync(Attempt attempt, RetryOptions? retry, CancellationToken cancellationToken)
     {
-        if (retry is not { MaxRetries: > 0 })
+        // The first try goes straight out: the retry pipeline is only entered once there is something to retry.
+        attempt.Result = await SendOnceAsync(attempt, cancellationToken);
+        if (retry is not { MaxRetries: > 0 } || !ShouldRetry(attempt.Result, 0, retry))
         {
-            attempt.Result = await SendOnceAsync(attempt, cancellationToken);
             return attempt;
         }
 
@@ -38,14 +39,27 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         try
         {
             context.Properties.Set(AttemptKey, attempt);
+            attempt.Replay = true;
             var pipeline = pipelines.GetValue(retry, Build);
-            attempt.Result = await pipeline.ExecuteAsync(static (ctx, self) => self.SendOnceAsync(ctx.Properties.GetValue(AttemptKey, null!), ctx.CancellationToken), context, this);
+            attempt.Result = await pipeline.ExecuteAsync(static (ctx, self) => self.RetryAsync(ctx.Properties.GetValue(AttemptKey, null!), ctx.CancellationToken), context, this);
             return attempt;
         }
         finally
         {
             ResilienceContextPool.Shared.Return(context);
         }
+    }
+
+    /// <summary>The pipeline's first execution hands back the failure already seen; later ones send again.</summary>
+    private ValueTask<UpstreamResult> RetryAsync(Attempt attempt, CancellationToken cancellationToken)
+    {
+        if (attempt.Replay)
+        {
+            attempt.Replay = false;
+            return ValueTask.FromResult(attempt.Result);
+        }
+
+        return SendOnceAsync(attempt, cancellationToken);
     }
 
     private async ValueTask<UpstreamResult> SendOnceAsync(Attempt attempt, CancellationToken cancellationToken)
@@ -148,7 +162,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
                 Delay = TimeSpan.FromMilliseconds(options.BaseDelayMs),
                 MaxDelay = TimeSpan.FromMilliseconds(options.MaxDelayMs),
                 Randomizer = random.NextDouble,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, args.AttemptNumber, args.Context, options)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && ShouldRetry(args.Outcome.Result, args.AttemptNumber, options)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome)),
                 OnRetry = args =>
                 {
@@ -158,9 +172,9 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
             })
             .Build();
 
-    private static bool ShouldRetry(Outcome<UpstreamResult> outcome, int attempt, ResilienceContext context, RetryOptions options)
+    private static bool ShouldRetry(UpstreamResult result, int attempt, RetryOptions options)
     {
-        if (attempt >= options.MaxRetries || outcome.Result.Failure is not { } failure || !FailureKinds.IsTransient(failure))
+        if (attempt >= options.MaxRetries || result.Failure is not { } failure || !FailureKinds.IsTransient(failure))
         {
             return false;
         }

@@ -11,6 +11,7 @@ namespace ServerlessGateway.Routing;
 public sealed class RouteTrace
 {
     private readonly StringBuilder text = new(96);
+    private string? rendered;
 
     public void Model(string model, string strategy) => Add(model).Append('/').Append(strategy);
 
@@ -24,9 +25,14 @@ public sealed class RouteTrace
     public void Waited(string why, TimeSpan delay) =>
         Add(why).Append(' ').Append(((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)).Append("ms");
 
-    public override string ToString() => text.ToString();
+    /// <summary>The trace so far; rendered once for the header and the usage records that follow it.</summary>
+    public override string ToString() => rendered ??= text.ToString();
 
-    private StringBuilder Add(string first) => (text.Length == 0 ? text : text.Append("; ")).Append(Ascii(first));
+    private StringBuilder Add(string first)
+    {
+        rendered = null;
+        return (text.Length == 0 ? text : text.Append("; ")).Append(Ascii(first));
+    }
 
     /// <summary>Header values must be ASCII; configured names almost always are, and anything else is replaced.</summary>
     private static string Ascii(string value) => Ascii7(value) ? value : new string(value.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
