@@ -25,6 +25,23 @@ public static class AdmissionEstimate
         _ => request.Body.Length,
     };
 
+    /// <summary>Room for what the chat format adds beyond the body's own bytes (reply priming, the tools preamble).</summary>
+    public const int BoundMargin = 128;
+
+    /// <summary>
+    /// A bound on the prompt's tokens that costs nothing to compute, or null when only counting gives one. A token
+    /// covers at least one byte, and the chat format's overhead (a few tokens a message, the tools preamble) is smaller
+    /// than the JSON syntax around the same content, so a text-only body's length plus a margin is never below its
+    /// count. Images cost tokens by their dimensions, not their bytes, so a request with images is counted.
+    /// </summary>
+    public static long? PromptUpperBound(ParsedRequest request) => request switch
+    {
+        _ when request.Body.Length > ExactCountLimit => null,
+        ChatRequest { HasImages: true } => null,
+        ChatRequest or EmbeddingsRequest => request.Body.Length + BoundMargin,
+        _ => null,
+    };
+
     /// <summary>The output a request may produce: max_tokens (or <paramref name="fallback"/>) for each of its n choices.</summary>
     public static long OutputTokens(ParsedRequest request, long fallback) => request switch
     {

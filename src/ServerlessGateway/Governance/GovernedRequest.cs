@@ -64,11 +64,23 @@ public sealed class GovernedRequest(
         }
     }
 
-    /// <summary>Admits the request under every rate limit it falls under; a refusal is recorded and returned.</summary>
+    /// <summary>
+    /// Admits the request under every rate limit it falls under; a refusal is recorded and returned. Token limits are
+    /// asked first with the prompt's free upper bound (its bytes): far from a limit that is enough, and the tokenizer
+    /// never runs; only when the bound does not fit is the prompt counted and admission asked again, so the bound
+    /// never refuses what the count would admit. Either way the tokens are settled at the real usage afterwards.
+    /// </summary>
     public async ValueTask<GatewayError?> AdmitAsync(CancellationToken cancellationToken)
     {
-        var estimate = NeedsTokenEstimate() ? Prompt() + AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens) : 0;
-        admission = await services.Limiter.AdmitAsync(caller, Model.Name, estimate, cancellationToken);
+        var needsTokens = NeedsTokenEstimate();
+        var output = needsTokens ? AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens) : 0;
+        admission = await services.Limiter.AdmitAsync(caller, Model.Name, needsTokens ? PromptBound() + output : 0, cancellationToken);
+        if (admission.Refusal is { Type: RateLimitText.TokensType } && promptTokens is null)
+        {
+            admission.Dispose();
+            admission = await services.Limiter.AdmitAsync(caller, Model.Name, Prompt() + output, cancellationToken);
+        }
+
         if (admission.Refusal is { } refusal)
         {
             Record(0, null, default, cost: 0, estimated: false, refusal.Status, refusal.Code);
@@ -97,8 +109,16 @@ public sealed class GovernedRequest(
             return Refuse(attempt, GatewayError.Unpriced(deployment.Name), "unpriced deployment");
         }
 
-        var worstCase = WorstCase(price);
+        // As for token limits: the prompt's free bound first, its count only if the bound does not fit the budget.
+        var worstCase = WorstCase(price, PromptBound());
         var reservation = await services.Budgets.ReserveAsync(caller, worstCase, cancellationToken);
+        if (reservation.Refusal is not null && promptTokens is null)
+        {
+            reservation.Dispose();
+            worstCase = WorstCase(price, Prompt());
+            reservation = await services.Budgets.ReserveAsync(caller, worstCase, cancellationToken);
+        }
+
         if (reservation.Refusal is { } refusal)
         {
             reservation.Dispose();
@@ -134,7 +154,7 @@ public sealed class GovernedRequest(
         }
 
         var estimated = outcome.Usage is null;
-        var usage = outcome.Usage ?? new TokenUsage(promptTokens ?? 0, AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens));
+        var usage = outcome.Usage ?? new TokenUsage(Prompt(), AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens));
         var cost = estimated && attempt.Reservation is not null ? attempt.WorstCase : attempt.Deployment.Price?.Cost(usage) ?? 0;
         Cost = cost;
         attempt.Reservation?.Settle(cost);
@@ -190,15 +210,18 @@ public sealed class GovernedRequest(
         admission?.Dispose();
     }
 
-    private decimal WorstCase(ModelPrice price) =>
-        price.WorstCase(Prompt(), AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
+    private decimal WorstCase(ModelPrice price, long prompt) =>
+        price.WorstCase(prompt, AdmissionEstimate.OutputTokens(request, price.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
+
+    /// <summary>The prompt's count when it is known, else its free upper bound (else the count).</summary>
+    private long PromptBound() => promptTokens ?? AdmissionEstimate.PromptUpperBound(request) ?? Prompt();
 
     private void EndAtWorstCase(OpenAttempt attempt, int status, string error)
     {
         attempt.Reservation?.Dispose();
         var price = attempt.Deployment.Price;
         var usage = new TokenUsage(Prompt(), AdmissionEstimate.OutputTokens(request, price?.MaxOutputTokens ?? snapshot.Governance.DefaultMaxTokens));
-        var cost = attempt.Reservation is not null ? attempt.WorstCase : price is null ? 0 : WorstCase(price);
+        var cost = attempt.Reservation is not null ? attempt.WorstCase : price is null ? 0 : WorstCase(price, Prompt());
         Record(attempt.Number, attempt.Deployment, usage, cost, estimated: true, status, error, attempt);
     }
 

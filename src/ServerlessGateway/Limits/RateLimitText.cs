@@ -54,10 +54,13 @@ public static class RateLimitText
         Code);
 
 
+    /// <summary>The error type of a refusal on a token limit (OpenAI's).</summary>
+    public const string TokensType = "tokens";
+
     private static string Type(RateKind kind) => kind switch
     {
         RateKind.Requests => "requests",
-        RateKind.Tokens => "tokens",
+        RateKind.Tokens => TokensType,
         _ => "parallel_requests",
     };
 
