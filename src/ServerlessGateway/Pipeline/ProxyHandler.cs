@@ -160,16 +160,14 @@ public sealed partial class ProxyHandler(
         }
 
         var plan = planner.Plan(model, routing, call.Trace);
-        var deadline = TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds);
-        using var deadlineTimer = new CancellationTokenSource(deadline, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, deadlineTimer.Token);
+        using var deadline = new RequestDeadline(TimeSpan.FromSeconds(resilience.RequestDeadlineSeconds), started, time, aborted);
         var queueUntil = time.GetUtcNow().AddMilliseconds(resilience.Queue.MaxWaitMs);
         try
         {
             while (true)
             {
                 var blocked = new List<RouteCandidate>();
-                if (await TryCandidatesAsync(context, format, call, plan, routing, blocked, started, linked.Token))
+                if (await TryCandidatesAsync(context, format, call, plan, routing, blocked, started, deadline))
                 {
                     return;
                 }
@@ -178,7 +176,7 @@ public sealed partial class ProxyHandler(
                 // and try those again, rather than failing a request a moment's patience would have served.
                 var bound = queueUntil - time.GetUtcNow();
                 if (call.Attempts > 0 || blocked.Count == 0 || bound <= TimeSpan.Zero
-                    || !await queue.WaitAsync(IsBatch(context.Request), bound, EarliestReady(blocked), resilience.Queue.MaxWaiters, linked.Token))
+                    || !await queue.WaitAsync(IsBatch(context.Request), bound, EarliestReady(blocked), resilience.Queue.MaxWaiters, deadline.Token))
                 {
                     if (call.Attempts == 0 && blocked.Count > 0)
                     {
@@ -194,10 +192,10 @@ public sealed partial class ProxyHandler(
                 plan = blocked;
             }
         }
-        catch (OperationCanceledException) when (deadlineTimer.IsCancellationRequested && !aborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.Expired)
         {
             SetServedHeaders(context.Response, null, call, started);
-            await format.WriteErrorAsync(context.Response, GatewayError.DeadlineExceeded(deadline));
+            await format.WriteErrorAsync(context.Response, GatewayError.DeadlineExceeded(deadline.Limit));
             return;
         }
 
@@ -211,7 +209,7 @@ public sealed partial class ProxyHandler(
     /// long-context model; a failure that is the request's own ends the loop.
     /// </summary>
     private async Task<bool> TryCandidatesAsync(
-        HttpContext context, ICallerFormat format, AttemptCall call, List<RouteCandidate> plan, RoutingContext routing, List<RouteCandidate> blocked, long started, CancellationToken cancellationToken)
+        HttpContext context, ICallerFormat format, AttemptCall call, List<RouteCandidate> plan, RoutingContext routing, List<RouteCandidate> blocked, long started, RequestDeadline deadline)
     {
         var snapshot = call.Snapshot;
         var hedgedTo = new HashSet<RouteCandidate>();
@@ -230,9 +228,10 @@ public sealed partial class ProxyHandler(
                 continue;
             }
 
+            var retry = i == plan.Count - 1 ? candidate.Model.Policy.Retry ?? snapshot.Resilience.Retry : null;
             var attempt = candidate.Model.Policy.Hedge is { } hedge && i < plan.Count - 1
-                ? await hedging.RunAsync(call, candidate, () => NextAvailable(plan, i + 1, hedgedTo), hedge, cancellationToken)
-                : await runner.RunAsync(new Attempt(call, candidate), i == plan.Count - 1 ? candidate.Model.Policy.Retry ?? snapshot.Resilience.Retry : null, cancellationToken);
+                ? await hedging.RunAsync(call, candidate, () => NextAvailable(plan, i + 1, hedgedTo), hedge, deadline.Token)
+                : await runner.RunAsync(new Attempt(call, candidate), retry, deadline.For(candidate.Deployment.Timeouts.Total), deadline);
             call.Deployment = attempt.Candidate.Deployment;
             if (attempt.Result.Response is { } upstream)
             {

@@ -24,9 +24,10 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
 
     /// <summary>
     /// Tries the attempt's candidate; with <paramref name="retry"/> (the last candidate), transient failures are
-    /// retried on it. The attempt then holds the result, its number and its time to the answer.
+    /// retried on it, within <paramref name="deadline"/>. The attempt then holds the result, its number and its time
+    /// to the answer.
     /// </summary>
-    public async ValueTask<Attempt> RunAsync(Attempt attempt, RetryOptions? retry, CancellationToken cancellationToken)
+    public async ValueTask<Attempt> RunAsync(Attempt attempt, RetryOptions? retry, CancellationToken cancellationToken, RequestDeadline? deadline = null)
     {
         // The first try goes straight out: the retry pipeline is only entered once there is something to retry.
         attempt.Result = await SendOnceAsync(attempt, cancellationToken);
@@ -35,7 +36,8 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
             return attempt;
         }
 
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // Retries may run long: from here on the request's deadline applies (the first try ended within its own limit).
+        var context = ResilienceContextPool.Shared.Get(deadline?.Token ?? cancellationToken);
         try
         {
             context.Properties.Set(AttemptKey, attempt);

@@ -25,7 +25,7 @@ public sealed class HedgedAttempts(AttemptRunner runner, TimeProvider time)
             var timer = Task.Delay(delay, time, wait.Token);
             if (await Task.WhenAny(primaryTask, timer) == primaryTask)
             {
-                await wait.CancelAsync();
+                wait.Cancel(); // disarms the timer
                 return await primaryTask;
             }
         }

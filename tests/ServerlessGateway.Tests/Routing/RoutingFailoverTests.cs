@@ -233,6 +233,25 @@ public sealed class RoutingFailoverTests
         Assert.Contains("from fallback", await ChatAsync(gateway), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_request_deadline_ends_an_attempt_that_would_outlive_it_with_a_504()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(async c =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(4), c.RequestAborted);
+            await Respond.Json(c, 200, OpenAIWire.Completion());
+        });
+        var config = GatewayHost.Config(("gpt", upstream.BaseUrl));
+        config["Gateway"]!["Resilience"] = new JsonObject { ["RequestDeadlineSeconds"] = 1 };
+        await using var gateway = await GatewayHost.StartAsync(config);
+
+        var watch = Stopwatch.StartNew();
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
+
+        Assert.Contains("deadline of 1 s", await Json.AssertErrorAsync(response, 504, "deadline_exceeded"), StringComparison.Ordinal);
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 3);
+    }
+
     private static async Task<string> ChatAsync(GatewayHost gateway)
     {
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
