@@ -33,6 +33,9 @@ public sealed class GovernedRequest(
     : IDisposable
 {
     private IRateAdmission? admission;
+
+    // Admissions under the per-model limits of fallback models this request went on to (by model name).
+    private Dictionary<string, IRateAdmission>? fallbackAdmissions;
     private long? promptTokens;
     // Attempts reserved and not yet ended, by number: one at a time, or two while a hedged request races them.
     private readonly List<OpenAttempt> open = new(1);
@@ -92,12 +95,41 @@ public sealed class GovernedRequest(
     public void WriteRateHeaders(IHeaderDictionary headers) => admission?.WriteHeaders(headers);
 
     /// <summary>
+    /// A fallback model's own per-model limits, checked once per model the request goes on to (the request's overall
+    /// limits were taken at admission). Its tokens settle with the attempt that answers there, or at zero.
+    /// </summary>
+    private async ValueTask<GatewayError?> AdmitFallbackAsync(string model, CancellationToken cancellationToken)
+    {
+        fallbackAdmissions ??= new Dictionary<string, IRateAdmission>(StringComparer.Ordinal);
+        if (fallbackAdmissions.ContainsKey(model) || !caller.Scopes.Any(s => s.Limits.PerModel.ContainsKey(model)))
+        {
+            return null;
+        }
+
+        var tokens = caller.Scopes.Any(s => s.Limits.LimitsTokens(model)) ? PromptBound() + AdmissionEstimate.OutputTokens(request, snapshot.Governance.DefaultMaxTokens) : 0;
+        var fallback = await services.Limiter.AdmitAsync(caller, model, tokens, cancellationToken, modelLimitsOnly: true);
+        if (fallback.Refusal is { } refusal)
+        {
+            fallback.Dispose();
+            return refusal;
+        }
+
+        fallbackAdmissions[model] = fallback;
+        return null;
+    }
+
+    /// <summary>
     /// Reserves the attempt's worst-case cost at <paramref name="deployment"/>'s prices. A refusal is recorded
     /// and returned as a failure that moves on (a later deployment may be free) — no call is made.
     /// </summary>
-    public async ValueTask<UpstreamFailure?> ReserveAsync(Deployment deployment, int attempt, CancellationToken cancellationToken)
+    public async ValueTask<UpstreamFailure?> ReserveAsync(Deployment deployment, int attempt, CancellationToken cancellationToken, string? model = null)
     {
-        Open(new OpenAttempt(deployment, attempt));
+        Open(new OpenAttempt(deployment, attempt) { Model = model });
+        if (model is not null && model != Model.Name && await AdmitFallbackAsync(model, cancellationToken) is { } limited)
+        {
+            return Refuse(attempt, limited, "rate limited");
+        }
+
         var price = deployment.Price;
         if (!caller.Scopes.Any(s => s.Budget is not null) || IsExempt || price is { IsFree: true })
         {
@@ -159,6 +191,10 @@ public sealed class GovernedRequest(
         Cost = cost;
         attempt.Reservation?.Settle(cost);
         admission?.SettleTokens(usage.TotalTokens);
+        if (attempt.Model is { } served && fallbackAdmissions?.GetValueOrDefault(served) is { } fallback)
+        {
+            fallback.SettleTokens(usage.TotalTokens);
+        }
         Record(attempt.Number, attempt.Deployment, usage, cost, estimated, status, outcome.Completed ? null : outcome.Failure ?? "incomplete", attempt);
     }
 
@@ -208,6 +244,11 @@ public sealed class GovernedRequest(
 
         admission?.SettleTokens(0);
         admission?.Dispose();
+        foreach (var fallback in fallbackAdmissions?.Values ?? Enumerable.Empty<IRateAdmission>())
+        {
+            fallback.SettleTokens(0); // no-op for the one already settled by its answer
+            fallback.Dispose();
+        }
     }
 
     private decimal WorstCase(ModelPrice price, long prompt) =>
@@ -316,6 +357,9 @@ public sealed class GovernedRequest(
     /// <summary>The attempt in progress: where it went, and its reservation if a budget applies.</summary>
     private sealed record OpenAttempt(Deployment Deployment, int Number)
     {
+        /// <summary>The logical model the attempt serves (a fallback model's, when it is one).</summary>
+        public string? Model { get; init; }
+
         public IBudgetReservation? Reservation { get; init; }
 
         public decimal WorstCase { get; init; }

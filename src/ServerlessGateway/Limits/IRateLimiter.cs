@@ -12,7 +12,7 @@ public interface IRateLimiter
 {
     /// <param name="model">The logical model asked for (per-model limits are keyed by it).</param>
     /// <param name="estimatedTokens">Prompt tokens (tokenizer) + max_tokens or the configured default.</param>
-    ValueTask<IRateAdmission> AdmitAsync(CallerIdentity caller, string model, long estimatedTokens, CancellationToken cancellationToken);
+    ValueTask<IRateAdmission> AdmitAsync(CallerIdentity caller, string model, long estimatedTokens, CancellationToken cancellationToken, bool modelLimitsOnly = false);
 }
 
 /// <summary>An admission (dispose when the request ends: it frees the parallel slots) or a refusal.</summary>

@@ -18,12 +18,16 @@ public enum RateKind
 public sealed record RateCheck(RateKind Kind, ScopeRef Scope, string? Model, long Limit, long Amount, CounterRef Counter)
 {
     /// <summary>Every limit of every scope of <paramref name="caller"/> that applies to <paramref name="model"/>, key first.</summary>
-    public static List<RateCheck> For(CallerIdentity caller, string model, long estimatedTokens, RateWindow window)
+    public static List<RateCheck> For(CallerIdentity caller, string model, long estimatedTokens, RateWindow window, bool modelLimitsOnly = false)
     {
         var checks = new List<RateCheck>();
         foreach (var governed in caller.Scopes)
         {
-            Add(checks, governed.Scope, null, governed.Limits.All, estimatedTokens, window);
+            if (!modelLimitsOnly)
+            {
+                Add(checks, governed.Scope, null, governed.Limits.All, estimatedTokens, window);
+            }
+
             if (governed.Limits.PerModel.TryGetValue(model, out var perModel))
             {
                 Add(checks, governed.Scope, model, perModel, estimatedTokens, window);

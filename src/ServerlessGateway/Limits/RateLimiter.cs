@@ -12,10 +12,14 @@ namespace ServerlessGateway.Limits;
 /// </summary>
 public sealed partial class RateLimiter(LeaseBook book, ParallelSlots slots, TimeProvider time, ILogger<RateLimiter> logger) : IRateLimiter
 {
-    public async ValueTask<IRateAdmission> AdmitAsync(CallerIdentity caller, string model, long estimatedTokens, CancellationToken cancellationToken)
+    /// <summary>
+    /// Admits a request under every limit of every level for <paramref name="model"/>; with
+    /// <paramref name="modelLimitsOnly"/>, only the per-model ones (a fallback model, after the request itself was admitted).
+    /// </summary>
+    public async ValueTask<IRateAdmission> AdmitAsync(CallerIdentity caller, string model, long estimatedTokens, CancellationToken cancellationToken, bool modelLimitsOnly = false)
     {
         var window = RateWindow.At(time.GetUtcNow());
-        var checks = RateCheck.For(caller, model, estimatedTokens, window);
+        var checks = RateCheck.For(caller, model, estimatedTokens, window, modelLimitsOnly);
         if (checks.Count == 0)
         {
             return RateAdmission.Unlimited;

@@ -80,7 +80,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         }
 
         var adapter = providers.For(deployment.Provider.Type);
-        if ((Untranslatable(call.Request, adapter) ?? await call.Governed.ReserveAsync(deployment, number, cancellationToken)) is { } refused)
+        if ((Untranslatable(call.Request, adapter) ?? await call.Governed.ReserveAsync(deployment, number, cancellationToken, candidate.Model.Name)) is { } refused)
         {
             health.Breaker.OnAbandoned();
             call.Trace.Attempt(deployment.Name, refused.Reason, TimeSpan.Zero);

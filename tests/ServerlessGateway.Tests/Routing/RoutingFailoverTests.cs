@@ -252,6 +252,31 @@ public sealed class RoutingFailoverTests
         Assert.InRange(watch.Elapsed.TotalSeconds, 0.9, 3);
     }
 
+    [Fact]
+    public async Task A_fallback_model_is_held_to_its_own_per_model_limits()
+    {
+        await using var primary = await FakeUpstream.StartAsync(c => Respond.Json(c, 503, OpenAIWire.Error("primary down", "server_error")));
+        await using var backup = await FakeUpstream.StartAsync(c => Respond.Json(c, 200, OpenAIWire.Completion("from backup")));
+        var config = GatewayHost.Config(("gpt", primary.BaseUrl), ("backup", backup.BaseUrl));
+        config["Gateway"]!["Models"]!["gpt"]!["Fallbacks"] = new JsonArray("backup");
+        config["Gateway"]!["Resilience"] = new JsonObject { ["Breaker"] = new JsonObject { ["Enabled"] = false }, ["Retry"] = new JsonObject { ["MaxRetries"] = 0 } };
+        config["Gateway"]!["Keys"]!.AsArray().Add(new JsonObject
+        {
+            ["Name"] = "limited", ["Key"] = "sk-test-limited-0005",
+            ["Limits"] = new JsonObject { ["PerModel"] = new JsonObject { ["backup"] = new JsonObject { ["RequestsPerMinute"] = 1 } } },
+        });
+        await using var gateway = await GatewayHost.StartAsync(config);
+        using var client = gateway.CreateClient("sk-test-limited-0005");
+
+        using var first = await client.PostAsync("/v1/chat/completions", Request);
+        using var second = await client.PostAsync("/v1/chat/completions", Request);
+
+        Assert.Contains("from backup", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("'backup'", await Json.AssertErrorAsync(second, 429, "rate_limit_exceeded"), StringComparison.Ordinal);
+        Assert.Single(backup.Requests);
+        Assert.Equal(2, primary.Requests.Count);
+    }
+
     private static async Task<string> ChatAsync(GatewayHost gateway)
     {
         using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
