@@ -114,6 +114,21 @@ public sealed class SseStreamRelay : UpstreamResponse
 
     public override async Task<RelayOutcome> WriteAsync(HttpResponse response, ICallerFormat format, CancellationToken cancellationToken)
     {
+        // The silence/total timer outlives the stream unless cancelled: at thousands of streams a second, timers
+        // left to run out their keep-alive interval would pile up by the hundred thousand.
+        using var checks = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            return await RelayAsync(response, format, checks.Token, cancellationToken);
+        }
+        finally
+        {
+            await checks.CancelAsync();
+        }
+    }
+
+    private async Task<RelayOutcome> RelayAsync(HttpResponse response, ICallerFormat format, CancellationToken checksToken, CancellationToken cancellationToken)
+    {
         var sink = format.StartStream(response);
         var watch = new StreamWatch(options);
         var cutAfter = options.CutAfterEvents;
@@ -137,7 +152,7 @@ public sealed class SseStreamRelay : UpstreamResponse
                     // Cancelling a read would abort the upstream connection, so silence and the total are watched by
                     // racing the read against a timer, renewed only once it fired (at most once per keep-alive
                     // interval while data flows), not once per chunk.
-                    nextCheck ??= Task.Delay(watch.UntilNextCheck(), options.Time, cancellationToken);
+                    nextCheck ??= Task.Delay(watch.UntilNextCheck(), options.Time, checksToken);
                     if (await Task.WhenAny(pendingRead, nextCheck) != pendingRead)
                     {
                         nextCheck = null;
