@@ -74,4 +74,7 @@ public sealed class Attempt(AttemptCall call, RouteCandidate candidate)
 
     /// <summary>Set while the retry pipeline's first execution should return <see cref="Result"/> instead of sending.</summary>
     internal bool Replay { get; set; }
+
+    /// <summary>Set when a retry found the deployment unable to take it: the retries end there.</summary>
+    internal bool RetryBlocked { get; set; }
 }

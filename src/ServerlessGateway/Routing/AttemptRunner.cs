@@ -7,6 +7,7 @@ using ServerlessGateway.Pipeline;
 using ServerlessGateway.Providers;
 using ServerlessGateway.Resilience;
 using ServerlessGateway.Resilience.Faults;
+using ServerlessGateway.Routing.Health;
 
 namespace ServerlessGateway.Routing;
 
@@ -52,12 +53,23 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         }
     }
 
-    /// <summary>The pipeline's first execution hands back the failure already seen; later ones send again.</summary>
+    /// <summary>
+    /// The pipeline's first execution hands back the failure already seen; later ones send again — unless the
+    /// deployment can no longer take it (its breaker opened, say, on the very failure being retried), which ends the
+    /// retries with that failure.
+    /// </summary>
     private ValueTask<UpstreamResult> RetryAsync(Attempt attempt, CancellationToken cancellationToken)
     {
         if (attempt.Replay)
         {
             attempt.Replay = false;
+            return ValueTask.FromResult(attempt.Result);
+        }
+
+        if (attempt.Candidate.WhyUnavailable() is { } why)
+        {
+            attempt.Call.Trace.Skipped(attempt.Candidate.Deployment.Name, why);
+            attempt.RetryBlocked = true;
             return ValueTask.FromResult(attempt.Result);
         }
 
@@ -125,7 +137,7 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
         return failure;
     }
 
-    private static void Report(AttemptCall call, Routing.Health.DeploymentHealth health, UpstreamFailure failure)
+    private static void Report(AttemptCall call, DeploymentHealth health, UpstreamFailure failure)
     {
         health.ReportQuota(failure.RateHints);
         if (FailureKinds.IsRateLimited(failure))
@@ -164,7 +176,8 @@ public sealed class AttemptRunner(ProviderRegistry providers, FaultInjector faul
                 Delay = TimeSpan.FromMilliseconds(options.BaseDelayMs),
                 MaxDelay = TimeSpan.FromMilliseconds(options.MaxDelayMs),
                 Randomizer = random.NextDouble,
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && ShouldRetry(args.Outcome.Result, args.AttemptNumber, options)),
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null && !args.Context.Properties.GetValue(AttemptKey, null!).RetryBlocked
+                    && ShouldRetry(args.Outcome.Result, args.AttemptNumber, options)),
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome)),
                 OnRetry = args =>
                 {

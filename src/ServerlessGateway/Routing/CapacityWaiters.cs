@@ -21,8 +21,6 @@ public sealed class CapacityWaiters
         health.Released += WakeOne;
     }
 
-    public int Waiting => Volatile.Read(ref waiting);
-
     /// <summary>
     /// Waits until capacity may have freed up, <paramref name="ready"/> passes, or <paramref name="bound"/> ends.
     /// False when the queue is full or the bound ran out with nothing freed (the caller then fails).

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using ServerlessGateway.Pipeline;
 
 namespace ServerlessGateway.Routing;
 
@@ -31,22 +32,6 @@ public sealed class RouteTrace
     private StringBuilder Add(string first)
     {
         rendered = null;
-        return (text.Length == 0 ? text : text.Append("; ")).Append(Ascii(first));
-    }
-
-    /// <summary>Header values must be ASCII; configured names almost always are, and anything else is replaced.</summary>
-    private static string Ascii(string value) => Ascii7(value) ? value : new string(value.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
-
-    private static bool Ascii7(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c is < ' ' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return (text.Length == 0 ? text : text.Append("; ")).Append(HeaderText.Printable(first));
     }
 }

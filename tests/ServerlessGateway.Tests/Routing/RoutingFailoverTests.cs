@@ -85,6 +85,25 @@ public sealed class RoutingFailoverTests
     }
 
     [Fact]
+    public async Task A_retry_does_not_go_through_a_breaker_its_own_failure_opened()
+    {
+        await using var upstream = await FakeUpstream.StartAsync(c => Respond.Json(c, 503, OpenAIWire.Error("down", "server_error")));
+        var config = GatewayHost.Config(("gpt", upstream.BaseUrl));
+        config["Gateway"]!["Resilience"] = new JsonObject
+        {
+            ["Breaker"] = new JsonObject { ["ConsecutiveFailures"] = 1 },
+            ["Retry"] = new JsonObject { ["MaxRetries"] = 3, ["BaseDelayMs"] = 10 },
+        };
+        await using var gateway = await GatewayHost.StartAsync(config);
+
+        using var response = await gateway.Client.PostAsync("/v1/chat/completions", Request);
+
+        await Json.AssertErrorAsync(response, 503);
+        Assert.Single(upstream.Requests);
+        Assert.EndsWith("skip up0/upstream-gpt=open", response.Headers.GetValues("x-gateway-route").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_OpenAI_SDK_sees_no_error_through_a_full_primary_outage_when_a_fallback_model_exists()
     {
         await using var backup = await FakeUpstream.StartAsync(c => c.Request.Headers.Accept.ToString().Contains("event-stream", StringComparison.Ordinal)

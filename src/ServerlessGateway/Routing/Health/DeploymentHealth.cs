@@ -17,7 +17,7 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
     private long? hintTokens;
     private long? hintRequestsLimit;
     private long? hintTokensLimit;
-    private DateTimeOffset hintsUntil;
+    private long hintsUntilTicks;
     private long minute;
     private long minuteRequests;
     private long minuteTokens;
@@ -29,6 +29,9 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
     public LatencyStats Latency { get; } = new();
 
     public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>Until when the provider's last reported quota holds.</summary>
+    private DateTimeOffset HintsUntil => new(Volatile.Read(ref hintsUntilTicks), TimeSpan.Zero);
 
     /// <summary>Raised when a call ends (capacity may have freed up for a queued request).</summary>
     public event Action? Released;
@@ -87,7 +90,7 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
             hintTokens = hints.TokensRemaining;
             hintRequestsLimit = hints.RequestsLimit;
             hintTokensLimit = hints.TokensLimit;
-            hintsUntil = time.GetUtcNow() + (reset < TimeSpan.FromMinutes(1) ? reset : TimeSpan.FromMinutes(1));
+            Volatile.Write(ref hintsUntilTicks, (time.GetUtcNow() + (reset < TimeSpan.FromMinutes(1) ? reset : TimeSpan.FromMinutes(1))).UtcTicks);
         }
     }
 
@@ -109,11 +112,16 @@ public sealed class DeploymentHealth(string name, BreakerOptions breaker, TimePr
     /// </summary>
     public double? Headroom(DeploymentRouting routing)
     {
+        if (routing.RequestsPerMinute is null && routing.TokensPerMinute is null && time.GetUtcNow() >= HintsUntil)
+        {
+            return null; // nothing known: asked for every request, so no lock
+        }
+
         lock (gate)
         {
             RollMinute();
             double? least = null;
-            if (time.GetUtcNow() < hintsUntil)
+            if (time.GetUtcNow() < HintsUntil)
             {
                 least = Min(least, Share(hintRequests, routing.RequestsPerMinute ?? hintRequestsLimit));
                 least = Min(least, Share(hintTokens, routing.TokensPerMinute ?? hintTokensLimit));

@@ -20,8 +20,6 @@ public sealed class DeploymentHealthRegistry(Func<BreakerOptions> breaker, TimeP
     public DeploymentHealth For(Deployment deployment) =>
         deployments.TryGetValue(deployment.Name, out var health) ? health : Add(deployment.Name);
 
-    public IReadOnlyCollection<DeploymentHealth> All => (IReadOnlyCollection<DeploymentHealth>)deployments.Values;
-
     private DeploymentHealth Add(string name) =>
         deployments.GetOrAdd(name, static (key, self) =>
         {

@@ -73,11 +73,8 @@ public sealed class ModelSelector(ITokenCounter tokens, IRandomSource random)
         public readonly bool IsEmpty => text is null;
 
         public void Add(string label, string value) =>
-            text = (text is null ? "" : text + "; ") + label + Printable(value);
+            text = (text is null ? "" : text + "; ") + label + HeaderText.Printable(value);
 
         public override readonly string ToString() => text ?? "";
-
-        private static string Printable(string value) =>
-            value.All(c => c is >= ' ' and <= '~') ? value : string.Concat(value.Select(c => c is >= ' ' and <= '~' ? c : '?'));
     }
 }
