@@ -10,7 +10,7 @@ namespace ServerlessGateway.LoadBench;
 public static class BenchRunner
 {
     public const string GatewayKey = "sk-bench-key-000000001";
-    private const string ChatBody = """{"model":"bench-model","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Explain in two sentences what an API gateway does."}],"max_tokens":64}""";
+    private const string ChatBody = """{"model":"bench-model","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Explain in two sentences what an API gateway does. #0000000000"}],"temperature":0,"max_tokens":64}""";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {

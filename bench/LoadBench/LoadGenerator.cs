@@ -12,6 +12,7 @@ public static class LoadGenerator
         var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
             var samples = new Samples();
+            var unique = new UniqueRequest(request);
             RawHttpConnection? connection = null;
             while (Stopwatch.GetTimestamp() < deadline)
             {
@@ -19,7 +20,7 @@ public static class LoadGenerator
                 try
                 {
                     connection ??= await RawHttpConnection.ConnectAsync(endpoint);
-                    var (status, firstByte) = await connection.SendAsync(request);
+                    var (status, firstByte) = await connection.SendAsync(unique.Next());
                     samples.Add(status, sent, firstByte, Stopwatch.GetTimestamp());
                 }
                 catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
@@ -51,6 +52,7 @@ public static class LoadGenerator
         var workers = Enumerable.Range(0, connections).Select(_ => Task.Run(async () =>
         {
             var samples = new Samples();
+            var unique = new UniqueRequest(request);
             using var connection = await RawHttpConnection.ConnectAsync(endpoint);
             await foreach (var dueAt in due.Reader.ReadAllAsync())
             {
@@ -58,7 +60,7 @@ public static class LoadGenerator
                 samples.Late += sent - dueAt > lateAfter ? 1 : 0;
                 try
                 {
-                    var (status, firstByte) = await connection.SendAsync(request);
+                    var (status, firstByte) = await connection.SendAsync(unique.Next());
                     samples.Add(status, sent, firstByte, Stopwatch.GetTimestamp());
                 }
                 catch (IOException)
@@ -96,12 +98,13 @@ public static class LoadGenerator
     public static async Task<LoadResult> SequentialAsync(IPEndPoint endpoint, byte[] request, int count)
     {
         var samples = new Samples();
+        var unique = new UniqueRequest(request);
         using var connection = await RawHttpConnection.ConnectAsync(endpoint);
         var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < count; i++)
         {
             var sent = Stopwatch.GetTimestamp();
-            var (status, firstByte) = await connection.SendAsync(request);
+            var (status, firstByte) = await connection.SendAsync(unique.Next());
             samples.Add(status, sent, firstByte, Stopwatch.GetTimestamp());
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessGateway.Alerts;
 using ServerlessGateway.Auth.Identity;
 using ServerlessGateway.Accounting.Ledger;
+using ServerlessGateway.Caching;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Endpoints;
 using ServerlessGateway.Governance;
@@ -105,6 +106,7 @@ public static partial class GatewayApplication
         services.AddLedger();
         services.AddLimits();
         services.AddHealthProbes();
+        services.AddResponseCache();
 
         services.AddSingleton<IProviderAdapter, MockAdapter>();
         services.AddSingleton<IProviderAdapter>(sp => new OpenAICompatibleAdapter(sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), ProviderTypes.OpenAI));

@@ -43,6 +43,9 @@ public sealed class GatewayOptions
 
     /// <summary>Active health probes of the deployments.</summary>
     public ProbeOptions Probes { get; set; } = new();
+
+    /// <summary>The exact and semantic response caches.</summary>
+    public CachingOptions Caching { get; set; } = new();
 }
 
 public sealed class VirtualKeyOptions

@@ -39,6 +39,9 @@ public sealed class GatewaySnapshot
     /// <summary>Every known model's price (defaults merged with Gateway:Prices).</summary>
     public required PriceTable Prices { get; init; }
 
+    /// <summary>The exact and semantic caches (validated).</summary>
+    public CachingOptions Caching { get; init; } = new();
+
     /// <summary>Active health probes: timing, and the deployments probed.</summary>
     public ProbePlan Probes { get; init; } = ProbePlan.None;
 

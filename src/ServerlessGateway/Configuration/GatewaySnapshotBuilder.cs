@@ -52,6 +52,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
         problems.AddRange(DeploymentPricing.Problems(models.Values));
         WebhookValidation.Validate(options.Governance.Alerts, errors);
         RoutingValidation.Validate(options, errors);
+        CachingValidation.Validate(options.Caching, options.Storage, errors);
         var selection = SelectionValidation.Validate(options, errors);
         var keys = BuildKeys(options, models, selection, errors);
         var timeZone = GovernanceValidation.Validate(options, environment, errors);
@@ -75,6 +76,7 @@ public sealed class GatewaySnapshotBuilder(EnvironmentReferences environment, Ti
                 TimeZone = timeZone,
                 Prices = prices,
                 Probes = probes,
+                Caching = options.Caching,
                 Problems = problems,
                 LoadedAt = time.GetUtcNow(),
             },

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using ServerlessGateway.Endpoints.Admin.Cache;
 using ServerlessGateway.Endpoints.Admin.Identity;
 using ServerlessGateway.Endpoints.Admin.Jobs;
 using ServerlessGateway.Endpoints.Admin.Reports;
@@ -34,6 +35,7 @@ public static class GatewayEndpoints
         app.MapIdentityAdmin();
         app.MapLedgerAdmin();
         app.MapHealthProbeJob();
+        app.MapCacheAdmin();
 
         return app;
     }

@@ -20,7 +20,7 @@ namespace ServerlessGateway.Governance;
 /// for every attempt on the deployment actually called, settlement at the real cost, and one usage record per
 /// attempt. Disposing it ends everything still open (a cancelled request keeps its worst case as spent).
 /// </summary>
-public sealed class GovernedRequest(
+public sealed partial class GovernedRequest(
     GovernanceServices services,
     GatewaySnapshot snapshot,
     CallerIdentity caller,
@@ -195,6 +195,11 @@ public sealed class GovernedRequest(
         {
             fallback.SettleTokens(usage.TotalTokens);
         }
+        if (outcome.Completed && CacheSettle is { } settle)
+        {
+            CacheStatus = settle(usage, cost);
+        }
+
         Record(attempt.Number, attempt.Deployment, usage, cost, estimated, status, outcome.Completed ? null : outcome.Failure ?? "incomplete", attempt);
     }
 
@@ -352,6 +357,8 @@ public sealed class GovernedRequest(
             Budgets = open?.Reservation?.Charges ?? [],
             Route = Trace?.ToString(),
             Variant = Selection?.Variant,
+            CacheStatus = CacheStatus,
+            SavedCostUsd = savedCost,
         });
 
     /// <summary>The attempt in progress: where it went, and its reservation if a budget applies.</summary>

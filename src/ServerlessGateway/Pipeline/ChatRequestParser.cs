@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using ServerlessGateway.Caching;
 
 namespace ServerlessGateway.Pipeline;
 
@@ -16,10 +17,10 @@ public static class ChatRequestParser
     private static class Fields
     {
         public const int Model = 0, Messages = 1, Stream = 2, StreamOptions = 3, MaxTokens = 4, MaxCompletionTokens = 5,
-            N = 6, Temperature = 7, TopP = 8, Tools = 9, ToolChoice = 10, User = 11, Metadata = 12;
+            N = 6, Temperature = 7, TopP = 8, Tools = 9, ToolChoice = 10, User = 11, Metadata = 12, Cache = 13, Seed = 14;
 
         public static readonly string[] Names =
-            ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "tools", "tool_choice", "user", "metadata"];
+            ["model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "n", "temperature", "top_p", "tools", "tool_choice", "user", "metadata", "cache", "seed"];
 
         private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
@@ -52,10 +53,15 @@ public static class ChatRequestParser
         string? forcedTool = null;
         string? user = null;
         List<KeyValuePair<string, string>>? metadata = null;
+        var cache = CacheDirectives.None;
+        TokenSpan? cacheMember = null;
+        double? temperature = null;
+        var hasSeed = false;
 
         var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            var nameStart = (int)reader.TokenStartIndex;
             var field = Fields.Find(ref reader);
             reader.Read();
             var error = field < 0 ? null : seen.Add(field, Fields.Names[field]);
@@ -67,14 +73,21 @@ public static class ChatRequestParser
                 Fields.StreamOptions => ReadStreamOptions(ref reader, out streamOptions),
                 Fields.MaxTokens or Fields.MaxCompletionTokens => ReadMaxTokens(ref reader, Fields.Names[field], ref maxTokens),
                 Fields.N => JsonFields.ReadOptionalInt(ref reader, "n", 1, 128, out choiceCount),
-                Fields.Temperature => JsonFields.ReadOptionalNumber(ref reader, "temperature", 0, 2),
+                Fields.Temperature => ReadTemperature(ref reader, out temperature),
+                Fields.Seed => ReadSeed(ref reader, out hasSeed),
                 Fields.TopP => JsonFields.ReadOptionalNumber(ref reader, "top_p", 0, 1),
                 Fields.Tools => ChatToolsReader.ReadTools(ref reader, out tools),
                 Fields.ToolChoice => ChatToolsReader.ReadToolChoice(ref reader, out forcedTool),
                 Fields.User => RequestTagsReader.ReadUser(ref reader, out user),
                 Fields.Metadata => RequestTagsReader.ReadMetadata(ref reader, out metadata),
+                Fields.Cache => CacheDirectivesReader.ReadBody(ref reader, out cache),
                 _ => Skip(ref reader),
             };
+
+            if (field == Fields.Cache)
+            {
+                cacheMember = new TokenSpan(nameStart, (int)reader.BytesConsumed - nameStart);
+            }
 
             if (error is not null)
             {
@@ -115,6 +128,10 @@ public static class ChatRequestParser
             Original = original,
             User = user,
             Metadata = metadata,
+            Cache = cache,
+            CacheMember = cacheMember,
+            Temperature = temperature,
+            HasSeed = hasSeed,
         };
     }
 
@@ -142,6 +159,21 @@ public static class ChatRequestParser
             _ when options.IsObject => new StreamUsageEdit(StreamUsageEditKind.InsertIntoStreamOptions, options.Value.Start + 1, 0),
             _ => new StreamUsageEdit(StreamUsageEditKind.ReplaceStreamOptionsValue, options.Value.Start, options.Value.Length),
         };
+    }
+
+    private static GatewayError? ReadTemperature(ref Utf8JsonReader reader, out double? temperature)
+    {
+        var error = JsonFields.ReadOptionalNumber(ref reader, "temperature", 0, 2);
+        temperature = error is null && reader.TokenType == JsonTokenType.Number ? reader.GetDouble() : null;
+        return error;
+    }
+
+    /// <summary>Only whether a seed is given matters to the gateway (cache eligibility); the upstream validates its value.</summary>
+    private static GatewayError? ReadSeed(ref Utf8JsonReader reader, out bool hasSeed)
+    {
+        hasSeed = reader.TokenType != JsonTokenType.Null;
+        reader.Skip();
+        return null;
     }
 
     private static GatewayError? Skip(ref Utf8JsonReader reader)

@@ -1,13 +1,14 @@
 using System.Text;
 using System.Text.Json;
+using ServerlessGateway.Caching;
 
 namespace ServerlessGateway.Pipeline;
 
 /// <summary>Reads an embeddings body in one pass (see <see cref="ChatRequestParser"/> for why not a DOM).</summary>
 public static class EmbeddingsRequestParser
 {
-    private const int Model = 0, Input = 1, EncodingFormat = 2, Dimensions = 3, User = 4;
-    private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions", "user"];
+    private const int Model = 0, Input = 1, EncodingFormat = 2, Dimensions = 3, User = 4, Cache = 5;
+    private static readonly string[] Names = ["model", "input", "encoding_format", "dimensions", "user", "cache"];
     private static readonly byte[][] Utf8Names = [.. Names.Select(Encoding.UTF8.GetBytes)];
 
     public static ParseResult<EmbeddingsRequest> Parse(PooledBody body) => JsonFields.ParseGuarded(body, ParseCore);
@@ -20,9 +21,12 @@ public static class EmbeddingsRequestParser
         var base64 = false;
         int? dimensions = null;
         string? user = null;
+        var cache = CacheDirectives.None;
+        TokenSpan? cacheMember = null;
         var seen = new JsonFields.SeenSet();
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
+            var nameStart = (int)reader.TokenStartIndex;
             var field = JsonFields.Find(ref reader, Utf8Names);
             reader.Read();
             var error = field < 0 ? null : seen.Add(field, Names[field]);
@@ -33,8 +37,14 @@ public static class EmbeddingsRequestParser
                 EncodingFormat => ReadEncodingFormat(ref reader, out base64),
                 Dimensions => JsonFields.ReadOptionalInt(ref reader, "dimensions", 1, 65536, out dimensions),
                 User => RequestTagsReader.ReadUser(ref reader, out user),
+                Cache => CacheDirectivesReader.ReadBody(ref reader, out cache),
                 _ => Skip(ref reader),
             };
+
+            if (field == Cache)
+            {
+                cacheMember = new TokenSpan(nameStart, (int)reader.BytesConsumed - nameStart);
+            }
 
             if (error is not null)
             {
@@ -53,7 +63,7 @@ public static class EmbeddingsRequestParser
             return JsonFields.Missing("input");
         }
 
-        return new EmbeddingsRequest(body, model, modelToken) { Input = input, Base64 = base64, Dimensions = dimensions, User = user };
+        return new EmbeddingsRequest(body, model, modelToken) { Input = input, Base64 = base64, Dimensions = dimensions, User = user, Cache = cache, CacheMember = cacheMember };
     }
 
     private static GatewayError? Skip(ref Utf8JsonReader reader)

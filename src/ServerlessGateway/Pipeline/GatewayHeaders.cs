@@ -29,4 +29,16 @@ public static class GatewayHeaders
 
     /// <summary>Why that model: "route=eu-users; tier=complex (prompt 5,210 tokens >= 4,000); canary=gpt-4.1 (sticky user, 10%)".</summary>
     public const string Selection = "x-gateway-selection";
+
+    /// <summary>What the cache did: hit, semantic-hit, miss, shadow-hit (see Caching.CacheStatuses); absent when it had no part.</summary>
+    public const string Cache = "x-gateway-cache";
+
+    /// <summary>A cached answer's age in seconds.</summary>
+    public const string CacheAge = "x-gateway-cache-age";
+
+    /// <summary>A semantic hit's cosine similarity to the cached question.</summary>
+    public const string CacheSimilarity = "x-gateway-cache-similarity";
+
+    /// <summary>A cached answer: what the original call cost, saved by this one.</summary>
+    public const string SavedUsd = "x-gateway-saved-usd";
 }

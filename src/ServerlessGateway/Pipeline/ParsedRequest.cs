@@ -1,3 +1,5 @@
+using ServerlessGateway.Caching;
+
 namespace ServerlessGateway.Pipeline;
 
 /// <summary>What the gateway needs to know of a request, read in one pass over the body it keeps.</summary>
@@ -16,6 +18,12 @@ public abstract class ParsedRequest(PooledBody body, string model, TokenSpan mod
 
     /// <summary>OpenAI's "metadata" pairs: recorded with the usage as tags.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Metadata { get; init; }
+
+    /// <summary>The body's "cache" directives (the gateway's own field).</summary>
+    public CacheDirectives Cache { get; init; } = CacheDirectives.None;
+
+    /// <summary>Where the "cache" member sits (name to value end), so it is cut before the body goes upstream.</summary>
+    public TokenSpan? CacheMember { get; init; }
 }
 
 /// <summary>A byte range of the request body.</summary>
@@ -35,6 +43,12 @@ public sealed class ChatRequest(PooledBody body, string model, TokenSpan modelTo
     public StreamUsageEdit UsageEdit { get; init; }
 
     public int? MaxTokens { get; init; }
+
+    /// <summary>The caller's temperature, when given (0 makes the request cacheable by default).</summary>
+    public double? Temperature { get; init; }
+
+    /// <summary>A seed was given (also makes the request cacheable by default).</summary>
+    public bool HasSeed { get; init; }
 
     public int ChoiceCount { get; init; } = 1;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Auth.Identity;
+using ServerlessGateway.Caching;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 using ServerlessGateway.Providers;
@@ -27,6 +28,7 @@ public sealed partial class ProxyHandler(
     HedgedAttempts hedging,
     CapacityWaiters queue,
     IRandomSource random,
+    ResponseCache cache,
     TimeProvider time,
     ILogger<ProxyHandler> logger)
 {
@@ -93,7 +95,8 @@ public sealed partial class ProxyHandler(
 
             var fault = FaultRequest.Read(context.Request, caller, out var badFault);
             var routingOverride = RoutingOverride.Read(context.Request, caller, snapshot, out var badOverride);
-            if ((badFault ?? badOverride) is { } badHeader)
+            var badCache = CacheDirectivesReader.ReadHeaders(context.Request.Headers, out var cacheHeaders);
+            if ((badFault ?? badOverride ?? badCache) is { } badHeader)
             {
                 await format.WriteErrorAsync(context.Response, badHeader);
                 return;
@@ -125,7 +128,13 @@ public sealed partial class ProxyHandler(
             }
 
             governed.Trace = new RouteTrace();
-            await ForwardAsync(context, format, new AttemptCall(request, governed, snapshot, requestId, governed.Trace, fault) { Override = routingOverride }, started);
+            var cached = await LookupCacheAsync(context, format, snapshot, caller, governed, request, request.Cache.Under(cacheHeaders), requestId, started);
+            if (cached.Served)
+            {
+                return;
+            }
+
+            await ForwardAsync(context, cached.Format, new AttemptCall(request, governed, snapshot, requestId, governed.Trace, fault) { Override = routingOverride }, started);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {

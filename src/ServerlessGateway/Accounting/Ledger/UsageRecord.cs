@@ -47,8 +47,11 @@ public sealed record UsageRecord
     /// <summary>Time to the first streamed token, for streams.</summary>
     public double? TimeToFirstTokenMs { get; init; }
 
-    /// <summary>"miss", "hit", "semantic-hit" or "none" (caching is not configured).</summary>
+    /// <summary>What the cache did: one of Caching.CacheStatuses ("none" when the cache had no part in the request).</summary>
     public string CacheStatus { get; init; } = "none";
+
+    /// <summary>For an answer served from the cache: what the original call cost, i.e. what this one saved.</summary>
+    public decimal SavedCostUsd { get; init; }
 
     /// <summary>HTTP status the attempt ended with (the upstream's, or the gateway's refusal).</summary>
     public int Status { get; init; }

@@ -58,6 +58,8 @@ public sealed record UsageRecordDocument
 
     public string? Variant { get; init; }
 
+    public decimal SavedCostUsd { get; init; }
+
     public Dictionary<string, string> Tags { get; init; } = [];
 
     public List<BudgetCharge> Budgets { get; init; } = [];
@@ -89,6 +91,7 @@ public sealed record UsageRecordDocument
         Error = record.Error,
         Route = record.Route,
         Variant = record.Variant,
+        SavedCostUsd = record.SavedCostUsd,
         Tags = new Dictionary<string, string>(record.Tags, StringComparer.Ordinal),
         Budgets = [.. record.Budgets],
     };
@@ -116,6 +119,7 @@ public sealed record UsageRecordDocument
         Error = Error,
         Route = Route,
         Variant = Variant,
+        SavedCostUsd = SavedCostUsd,
         Tags = (Tags ?? []).ToFrozenDictionary(StringComparer.Ordinal),
         Budgets = Budgets ?? [],
     };

@@ -21,18 +21,63 @@ public sealed class ForwardedBody : HttpContent
         Headers.ContentType = Json;
     }
 
-    /// <summary>The chat or embeddings body for a deployment: its model name, and usage asked for when streaming.</summary>
+    /// <summary>
+    /// The chat or embeddings body for a deployment: its model name, usage asked for when streaming, and the gateway's
+    /// own "cache" member cut (an upstream would refuse a field it does not know).
+    /// </summary>
     public static ForwardedBody For(ParsedRequest request, Configuration.Deployment deployment)
     {
         var modelEdit = new BodyEdit(request.ModelToken.Start, request.ModelToken.Length, deployment.UpstreamModelJson);
-        if (request is ChatRequest { Stream: true, UsageEdit.Kind: not StreamUsageEditKind.None } chat && deployment.Provider.StreamUsage)
+        var usage = request is ChatRequest { Stream: true, UsageEdit.Kind: not StreamUsageEditKind.None } chat && deployment.Provider.StreamUsage
+            ? StreamUsageEdits.ToBodyEdit(chat.UsageEdit)
+            : (BodyEdit?)null;
+        if (usage is null && request.CacheMember is null)
         {
-            var usageEdit = StreamUsageEdits.ToBodyEdit(chat.UsageEdit);
-            return new ForwardedBody(request.Body.Memory, usageEdit.Offset < modelEdit.Offset ? [usageEdit, modelEdit] : [modelEdit, usageEdit]);
+            return new ForwardedBody(request.Body.Memory, [modelEdit]);
         }
 
-        return new ForwardedBody(request.Body.Memory, [modelEdit]);
+        var edits = new List<BodyEdit>(3) { modelEdit };
+        if (usage is { } usageEdit)
+        {
+            edits.Add(usageEdit);
+        }
+
+        if (request.CacheMember is { } member)
+        {
+            edits.Add(MemberRemoval(request.Body.Span, member));
+        }
+
+        // By offset; an insertion before a cut at the same offset (the cache member may directly follow the root's '{').
+        edits.Sort((a, b) => a.Offset != b.Offset ? a.Offset.CompareTo(b.Offset) : a.RemoveLength.CompareTo(b.RemoveLength));
+        return new ForwardedBody(request.Body.Memory, [.. edits]);
     }
+
+    /// <summary>Cuts an object member with one of its commas: the one after it, else the one before it (the last member).</summary>
+    public static BodyEdit MemberRemoval(ReadOnlySpan<byte> body, TokenSpan member)
+    {
+        var after = member.End;
+        while (after < body.Length && IsJsonSpace(body[after]))
+        {
+            after++;
+        }
+
+        if (after < body.Length && body[after] == (byte)',')
+        {
+            return new BodyEdit(member.Start, after + 1 - member.Start, []);
+        }
+
+        var before = member.Start - 1;
+        while (before >= 0 && IsJsonSpace(body[before]))
+        {
+            before--;
+        }
+
+        return before >= 0 && body[before] == (byte)','
+            ? new BodyEdit(before, member.End - before, [])
+            : new BodyEdit(member.Start, member.Length, []);
+    }
+
+    private static bool IsJsonSpace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
 
     /// <summary>The bytes as they will be sent (tests, and providers that must inspect the result).</summary>
     public byte[] ToArray()

@@ -74,10 +74,13 @@ internal static class SqliteUsageSchema
 
         // 2: the routing decision trace and the canary/A-B variant of each attempt.
         "ALTER TABLE usage_records ADD COLUMN route TEXT; ALTER TABLE usage_records ADD COLUMN variant TEXT;",
+
+        // 3: what an answer served from the cache saved (exact decimal text, like cost_usd).
+        "ALTER TABLE usage_records ADD COLUMN saved_usd TEXT NOT NULL DEFAULT '0';",
     ];
 
     public const string RecordColumns =
         "seq, request_id, attempt, ts_ms, key_id, user_id, team_id, organization_id, requested_model, served_model, deployment, provider, "
         + "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, usage_estimated, cost_usd, latency_ms, ttft_ms, "
-        + "cache_status, status, error, tags, budgets, route, variant";
+        + "cache_status, status, error, tags, budgets, route, variant, saved_usd";
 }

@@ -95,5 +95,6 @@ public sealed partial class SqliteUsageStore
         Budgets = JsonSerializer.Deserialize(r.GetString(25), LedgerJsonContext.Default.ListBudgetCharge) ?? [],
         Route = Text(r, 26),
         Variant = Text(r, 27),
+        SavedCostUsd = ParseMoney(r.GetString(28)),
     };
 }

@@ -16,10 +16,10 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
     private const string InsertSql =
         "INSERT OR IGNORE INTO usage_records (request_id, attempt, ts_ms, hour_start, day_start, key_id, user_id, team_id, organization_id, "
         + "requested_model, served_model, deployment, provider, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
-        + "usage_estimated, cost_usd, latency_ms, ttft_ms, cache_status, status, error, tags, budgets, route, variant) VALUES ($request_id, $attempt, $ts_ms, $hour_start, "
+        + "usage_estimated, cost_usd, latency_ms, ttft_ms, cache_status, status, error, tags, budgets, route, variant, saved_usd) VALUES ($request_id, $attempt, $ts_ms, $hour_start, "
         + "$day_start, $key_id, $user_id, $team_id, $organization_id, $requested_model, $served_model, $deployment, $provider, $input_tokens, "
         + "$cached_input_tokens, $cache_write_tokens, $output_tokens, $reasoning_tokens, $usage_estimated, $cost_usd, $latency_ms, $ttft_ms, "
-        + "$cache_status, $status, $error, $tags, $budgets, $route, $variant)";
+        + "$cache_status, $status, $error, $tags, $budgets, $route, $variant, $saved_usd)";
 
     private readonly SqliteDatabase database;
     private readonly TimeZoneInfo zone;
@@ -136,6 +136,7 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
         p.AddWithValue("$budgets", JsonSerializer.Serialize(record.Budgets.ToList(), LedgerJsonContext.Default.ListBudgetCharge));
         p.AddWithValue("$route", (object?)record.Route ?? DBNull.Value);
         p.AddWithValue("$variant", (object?)record.Variant ?? DBNull.Value);
+        p.AddWithValue("$saved_usd", SqliteFields.Money(record.SavedCostUsd));
     }
 
     private static decimal ReadSpend(SqliteConnection connection, SqliteTransaction? transaction, string scope, string windowId)

@@ -1,0 +1,81 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using ServerlessGateway.Caching.Replay;
+using ServerlessGateway.Pipeline;
+using ServerlessGateway.Providers.Streaming;
+using ServerlessGateway.Resilience;
+
+namespace ServerlessGateway.Caching;
+
+/// <summary>
+/// Wraps the caller's format on a cache miss to keep a copy of what was sent: a complete answer as it is, a stream
+/// assembled into the chat.completion it amounts to. Only a 200 answer or a stream that reached its clean end is
+/// kept; anything that failed, or broke off, leaves nothing to store.
+/// </summary>
+public sealed class RecordingFormat(ICallerFormat inner) : ICallerFormat
+{
+    private byte[]? answer;
+    private RecordingSink? sink;
+
+    /// <summary>The answer to store, or null.</summary>
+    public byte[]? Captured => answer ?? sink?.Build();
+
+    public Task WriteErrorAsync(HttpResponse response, GatewayError error) => inner.WriteErrorAsync(response, error);
+
+    public Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure) => inner.WriteFailureAsync(response, failure);
+
+    public Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
+    {
+        if (status == StatusCodes.Status200OK)
+        {
+            this.answer = answer.ToArray();
+        }
+
+        return inner.WriteAnswerAsync(response, status, answer, cancellationToken);
+    }
+
+    public IChunkSink StartStream(HttpResponse response) => sink = new RecordingSink(inner.StartStream(response));
+
+    public Task WriteStreamErrorAsync(HttpResponse response, GatewayError error)
+    {
+        sink?.Error(error);
+        return inner.WriteStreamErrorAsync(response, error);
+    }
+
+    private sealed class RecordingSink(IChunkSink inner) : IChunkSink
+    {
+        private readonly StreamAssembler assembler = new();
+        private bool done, failed;
+
+        public byte[]? Build() => done && !failed ? assembler.Build() : null;
+
+        public void Chunk(ReadOnlySequence<byte> chunk)
+        {
+            assembler.Add(chunk);
+            inner.Chunk(chunk);
+        }
+
+        public void Done()
+        {
+            done = true;
+            inner.Done();
+        }
+
+        public void Error(GatewayError error)
+        {
+            failed = true;
+            inner.Error(error);
+        }
+
+        public void KeepAlive() => inner.KeepAlive();
+
+        public void Relay(in SseEvent sseEvent)
+        {
+            failed = true; // an event in the caller's own API is not an OpenAI chunk: nothing to assemble
+            inner.Relay(sseEvent);
+        }
+
+        public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    }
+}

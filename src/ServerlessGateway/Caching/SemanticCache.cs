@@ -1,0 +1,84 @@
+using ServerlessGateway.Caching.Semantic;
+using ServerlessGateway.Caching.Stores;
+using ServerlessGateway.Configuration;
+
+namespace ServerlessGateway.Caching;
+
+/// <summary>
+/// The semantic layer: embeds the last user message, searches the nearest entries in the request's own partition
+/// (tenant, model, namespace, embedder and a hash of everything else in the request: system prompt, earlier turns,
+/// parameters), and takes the most similar one above the threshold that the second-stage guard agrees with. The
+/// index holds keys and vectors only; answers come from the store, so an evicted or expired entry is simply a miss.
+/// </summary>
+public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex index, IEnumerable<IEmbedder> embedders, GatewayConfigStore config, CacheStats stats, TimeProvider time)
+{
+    private readonly Dictionary<string, IEmbedder> byName = embedders.ToDictionary(e => e.Name, StringComparer.Ordinal);
+
+    public PartitionedVectorIndex Index => index;
+
+    public async ValueTask LookupAsync(CacheLookup lookup, CancellationToken cancellationToken)
+    {
+        var options = config.Current.Caching.Semantic;
+        if (!byName.TryGetValue(options.Embedder, out var embedder) || lookup.Fingerprint.SemanticText is not { } text)
+        {
+            return;
+        }
+
+        var vector = await embedder.EmbedAsync(text, cancellationToken);
+        if (vector is null)
+        {
+            stats.Count(ref stats.EmbedderUnavailable);
+            return;
+        }
+
+        var partition = lookup.Fingerprint.Partition + "|" + embedder.Name + "|" + lookup.Fingerprint.ContextKey;
+        lookup.SemanticPartition = partition;
+        lookup.Vector = vector;
+        if (lookup.Plan.Directives.NoCache)
+        {
+            return;
+        }
+
+        foreach (var match in index.Search(partition, vector, Math.Max(1, options.Candidates), (float)lookup.Plan.Threshold))
+        {
+            if (await store.GetAsync(match.Key, cancellationToken) is not { SemanticText: { } cachedText } entry)
+            {
+                index.Remove(partition, match.Key); // expired or evicted since it was indexed
+                continue;
+            }
+
+            if (!lookup.Plan.Accepts(entry, time.GetUtcNow()))
+            {
+                continue;
+            }
+
+            if (options.Guard && SemanticGuard.Check(text, cachedText) is { Agrees: false } verdict)
+            {
+                lookup.GuardRefusal ??= verdict.Reason;
+                stats.Count(ref stats.GuardRefusals);
+                continue;
+            }
+
+            var hit = new CacheHit(entry, match.Similarity);
+            if (lookup.Plan.SemanticServes)
+            {
+                lookup.Hit = hit;
+            }
+            else
+            {
+                lookup.Shadow = hit;
+            }
+
+            return;
+        }
+    }
+
+    /// <summary>A stored entry with a vector becomes searchable.</summary>
+    public void Indexed(CacheEntry entry)
+    {
+        if (entry is { SemanticPartition: { } partition, Vector: { } vector })
+        {
+            index.Add(partition, entry.Key, vector);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+namespace ServerlessGateway.Configuration;
+
+/// <summary>Gateway:Caching's rules; every problem is listed at start-up (and a reload with one is refused).</summary>
+public static class CachingValidation
+{
+    public static void Validate(CachingOptions options, StorageOptions storage, List<string> errors)
+    {
+        const string Where = "Gateway:Caching";
+        if (options.Store.Length == 0)
+        {
+            // The storage kind's own: the embedded default keeps answers in its SQLite file.
+            options.Store = storage.Kind == StorageKinds.Sqlite ? StorageKinds.Sqlite : StorageKinds.Memory;
+        }
+
+        OneOf(errors, Where + ":Store", options.Store, [StorageKinds.Memory, StorageKinds.Sqlite]);
+        OneOf(errors, Where + ":Eligibility", options.Eligibility, CacheEligibility.All);
+        OneOf(errors, Where + ":TenantScope", options.TenantScope, CacheTenantScopes.All);
+        Positive(errors, Where + ":DefaultTtlSeconds", options.DefaultTtlSeconds);
+        Positive(errors, Where + ":MaxTtlSeconds", options.MaxTtlSeconds);
+        Positive(errors, Where + ":MaxEntryBytes", options.MaxEntryBytes);
+        Positive(errors, Where + ":MemoryMaxBytes", options.MemoryMaxBytes);
+        Positive(errors, Where + ":PurgeIntervalSeconds", options.PurgeIntervalSeconds);
+
+        var semantic = options.Semantic;
+        OneOf(errors, Where + ":Semantic:Mode", semantic.Mode, SemanticModes.All);
+        Threshold(errors, Where + ":Semantic:Threshold", semantic.Threshold);
+        if (semantic.Candidates is < 1 or > 32)
+        {
+            errors.Add($"{Where}:Semantic:Candidates must be between 1 and 32.");
+        }
+
+        if (semantic.Embedder == "gateway" && (string.IsNullOrWhiteSpace(semantic.EmbeddingModel) || string.IsNullOrWhiteSpace(semantic.EmbeddingKey)))
+        {
+            errors.Add($"{Where}:Semantic: the \"gateway\" embedder needs EmbeddingModel (a logical embedding model) and EmbeddingKey (the virtual key it calls with).");
+        }
+
+        foreach (var (scope, entry) in options.Overrides)
+        {
+            var where = $"{Where}:Overrides:{scope}";
+            if (!scope.StartsWith("key:", StringComparison.Ordinal) && !scope.StartsWith("team:", StringComparison.Ordinal) && !scope.StartsWith("model:", StringComparison.Ordinal))
+            {
+                errors.Add($"{where}: the name must be \"key:<key id>\", \"team:<team id>\" or \"model:<model>\".");
+            }
+
+            if (entry.Mode is { } mode)
+            {
+                OneOf(errors, where + ":Mode", mode, SemanticModes.All);
+            }
+
+            if (entry.Threshold is { } threshold)
+            {
+                Threshold(errors, where + ":Threshold", threshold);
+            }
+        }
+    }
+
+    private static void OneOf(List<string> errors, string where, string value, string[] allowed)
+    {
+        if (!allowed.Contains(value, StringComparer.Ordinal))
+        {
+            errors.Add($"{where} is \"{value}\"; it must be one of: {string.Join(", ", allowed)}.");
+        }
+    }
+
+    private static void Positive(List<string> errors, string where, long value)
+    {
+        if (value <= 0)
+        {
+            errors.Add($"{where} must be greater than 0.");
+        }
+    }
+
+    private static void Threshold(List<string> errors, string where, double value)
+    {
+        if (value is <= 0 or > 1 || double.IsNaN(value))
+        {
+            errors.Add($"{where} must be a cosine similarity in (0, 1].");
+        }
+    }
+}
