@@ -144,7 +144,7 @@ internal sealed class CanonicalJson : IDisposable
         }
         else
         {
-            open.Sort(new ByNameThenOrder(buffer));
+            SortByName(open);
             var regionLength = Length - regionStart;
             if (scratch.Length < regionLength)
             {
@@ -267,6 +267,30 @@ internal sealed class CanonicalJson : IDisposable
         if (scratch.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    private void SortByName(Span<Property> open)
+    {
+        var byName = new ByNameThenOrder(buffer);
+        if (open.Length > 16)
+        {
+            open.Sort(byName);
+            return;
+        }
+
+        // Most objects are small (a message, a part, a schema node); an insertion sort of those allocates nothing,
+        // where Span.Sort boxes the comparer every time.
+        for (var i = 1; i < open.Length; i++)
+        {
+            var property = open[i];
+            var j = i - 1;
+            for (; j >= 0 && byName.Compare(open[j], property) > 0; j--)
+            {
+                open[j + 1] = open[j];
+            }
+
+            open[j + 1] = property;
         }
     }
 

@@ -67,6 +67,17 @@ public sealed class RequestFingerprintTests
     }
 
     [Fact]
+    public void Large_objects_sort_and_drop_repeated_names_like_small_ones()
+    {
+        var names = Enumerable.Range(0, 40).Select(i => $"p{i:D2}").ToList();
+        var ordered = "{\"x\":{" + string.Join(",", names.Select(n => $"\"{n}\":1")) + "}}";
+        var shuffled = "{\"x\":{\"p07\":0," + string.Join(",", names.AsEnumerable().Reverse().Select(n => $"\"{n}\":1.0")) + "}}";
+
+        Assert.Equal(Key(ordered), Key(shuffled));
+        Assert.NotEqual(Key(ordered), Key(shuffled.Replace("\"p07\":1.0", "\"p07\":2", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Only_top_level_fields_are_ignored()
     {
         Assert.NotEqual(Key("""{"tools":[{"stream":true}]}"""), Key("""{"tools":[{"stream":false}]}"""));
