@@ -207,30 +207,31 @@ public sealed class StreamAssembler
 
     /// <summary>
     /// The answer-wide fields: every chunk repeats them, the first non-empty value is kept (Azure's first chunk, of
-    /// prompt filter results only, has an empty id and model).
+    /// prompt filter results only, has an empty id and model and a created time of 0). Once known, a field's name is
+    /// not even compared: this runs for every property of every chunk.
     /// </summary>
     private void ReadHeaderField(ref Utf8JsonReader reader)
     {
-        if (reader.ValueTextEquals("id"u8) && id is null)
+        if (id is null && reader.ValueTextEquals("id"u8))
         {
             id = ReplayJson.ReadStringValue(ref reader);
         }
-        else if (reader.ValueTextEquals("model"u8) && model is null)
+        else if (model is null && reader.ValueTextEquals("model"u8))
         {
             model = ReplayJson.ReadStringValue(ref reader);
         }
-        else if (reader.ValueTextEquals("system_fingerprint"u8) && systemFingerprint is null)
+        else if (systemFingerprint is null && reader.ValueTextEquals("system_fingerprint"u8))
         {
             systemFingerprint = ReplayJson.ReadStringValue(ref reader);
         }
-        else if (reader.ValueTextEquals("service_tier"u8) && serviceTier is null)
+        else if (serviceTier is null && reader.ValueTextEquals("service_tier"u8))
         {
             serviceTier = ReplayJson.ReadStringValue(ref reader);
         }
-        else if (reader.ValueTextEquals("created"u8) && created is null)
+        else if (created is null && reader.ValueTextEquals("created"u8))
         {
             reader.Read();
-            created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) ? seconds : null;
+            created = reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var seconds) && seconds > 0 ? seconds : null;
             reader.Skip();
         }
         else

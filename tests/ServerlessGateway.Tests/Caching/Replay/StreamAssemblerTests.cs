@@ -102,7 +102,7 @@ public sealed class StreamAssemblerTests
     }
 
     [Fact]
-    public void The_index_may_follow_the_delta_and_an_empty_first_id_is_not_kept()
+    public void The_index_may_follow_the_delta_and_an_empty_first_header_as_Azure_sends_is_not_kept()
     {
         string[] chunks =
         [
@@ -113,6 +113,7 @@ public sealed class StreamAssemblerTests
         var completion = Parse(Assemble(chunks));
 
         Assert.Equal("c9", (string?)completion["id"]);
+        Assert.Equal(5, (long)completion["created"]!);
         Assert.Equal("m", (string?)completion["model"]);
         Assert.Equal(3, (int)completion["choices"]![0]!["index"]!);
     }
