@@ -125,6 +125,7 @@ public sealed class SqliteCacheStore : ICacheStore
         }
     }
 
+    /// <summary>Runs one write statement in this process's write turn; $key and $now are bound for whichever it uses.</summary>
     private async Task<int> WriteAsync(string sql, string? key, CancellationToken cancellationToken)
     {
         using var turn = await database.WriteTurnAsync(cancellationToken);
