@@ -24,9 +24,14 @@ public sealed record CachePlan(bool ReadExact, bool Write, string Tenant, string
         }
 
         var tenant = options.TenantScope == CacheTenantScopes.Team && caller.TeamId is { } team ? "team:" + team : "key:" + caller.KeyId;
-        var keyOverride = options.Overrides.GetValueOrDefault("key:" + caller.KeyId);
-        var teamOverride = caller.TeamId is null ? null : options.Overrides.GetValueOrDefault("team:" + caller.TeamId);
-        var modelOverride = options.Overrides.GetValueOrDefault("model:" + model);
+        CacheOverride? keyOverride = null, teamOverride = null, modelOverride = null;
+        foreach (var entry in options.Overrides)
+        {
+            keyOverride ??= entry.Key == caller.KeyId || entry.Key == caller.KeyName ? entry : null;
+            teamOverride ??= entry.Team is not null && entry.Team == caller.TeamId ? entry : null;
+            modelOverride ??= entry.Model == model ? entry : null;
+        }
+
         var exact = keyOverride?.Exact ?? teamOverride?.Exact ?? modelOverride?.Exact ?? true;
         var semantic = request is ChatRequest
             ? keyOverride?.Mode ?? teamOverride?.Mode ?? modelOverride?.Mode ?? options.Semantic.Mode

@@ -1,44 +1,43 @@
 namespace ServerlessGateway.Caching;
 
+/// <summary>What the cache counts since start.</summary>
+public enum CacheCounter
+{
+    Lookups, ExactHits, SemanticHits, Misses, ShadowHits, ShadowAgreed, ShadowDisagreed,
+    GuardRefusals, EmbedderUnavailable, Stored, StoreDropped, Failures,
+}
+
 /// <summary>
 /// Counters since start, for GET /admin/cache/stats: what operators read to decide whether to turn the semantic layer
 /// on (shadow mode's agreement rate is the measured false-hit rate on their own traffic).
 /// </summary>
 public sealed class CacheStats
 {
-    public long Lookups;
-    public long ExactHits;
-    public long SemanticHits;
-    public long Misses;
-    public long ShadowHits;
-    public long ShadowAgreed;
-    public long ShadowDisagreed;
-    public long GuardRefusals;
-    public long EmbedderUnavailable;
-    public long Stored;
-    public long StoreDropped;
-    public long Failures;
+    private readonly long[] counters = new long[Enum.GetValues<CacheCounter>().Length];
 
-    public void Count(ref long counter) => Interlocked.Increment(ref counter);
+    public void Count(CacheCounter counter) => Interlocked.Increment(ref counters[(int)counter]);
+
+    public long this[CacheCounter counter] => Interlocked.Read(ref counters[(int)counter]);
 
     public void Looked(CacheLookup lookup)
     {
-        Count(ref Lookups);
-        switch (lookup.Status)
+        Count(CacheCounter.Lookups);
+        Count(lookup.Status switch
         {
-            case CacheStatuses.Hit: Count(ref ExactHits); break;
-            case CacheStatuses.SemanticHit: Count(ref SemanticHits); break;
-            case CacheStatuses.ShadowHit: Count(ref ShadowHits); Count(ref Misses); break;
-            default: Count(ref Misses); break;
+            CacheStatuses.Hit => CacheCounter.ExactHits,
+            CacheStatuses.SemanticHit => CacheCounter.SemanticHits,
+            _ => CacheCounter.Misses,
+        });
+        if (lookup.Shadow is not null)
+        {
+            Count(CacheCounter.ShadowHits);
         }
     }
 
     public CacheStatsView View() => new(
-        Read(ref Lookups), Read(ref ExactHits), Read(ref SemanticHits), Read(ref Misses),
-        Read(ref ShadowHits), Read(ref ShadowAgreed), Read(ref ShadowDisagreed), Read(ref GuardRefusals),
-        Read(ref EmbedderUnavailable), Read(ref Stored), Read(ref StoreDropped), Read(ref Failures));
-
-    private static long Read(ref long counter) => Interlocked.Read(ref counter);
+        this[CacheCounter.Lookups], this[CacheCounter.ExactHits], this[CacheCounter.SemanticHits], this[CacheCounter.Misses],
+        this[CacheCounter.ShadowHits], this[CacheCounter.ShadowAgreed], this[CacheCounter.ShadowDisagreed], this[CacheCounter.GuardRefusals],
+        this[CacheCounter.EmbedderUnavailable], this[CacheCounter.Stored], this[CacheCounter.StoreDropped], this[CacheCounter.Failures]);
 }
 
 /// <summary>The counters as the admin API returns them; ShadowDisagreementRate estimates the semantic layer's false-hit rate.</summary>

@@ -19,7 +19,7 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
     {
         if (!queue.Writer.TryWrite(entry))
         {
-            stats.Count(ref stats.StoreDropped);
+            stats.Count(CacheCounter.StoreDropped);
         }
     }
 
@@ -55,11 +55,11 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
             {
                 await store.SetAsync(entry!, cancellationToken);
                 semantic.Indexed(entry!);
-                stats.Count(ref stats.Stored);
+                stats.Count(CacheCounter.Stored);
             }
             catch (Exception ex)
             {
-                stats.Count(ref stats.Failures);
+                stats.Count(CacheCounter.Failures);
                 LogWriteFailed(logger, ex);
             }
             finally

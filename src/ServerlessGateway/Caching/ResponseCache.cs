@@ -33,7 +33,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogLookupFailed(logger, ex);
-            stats.Count(ref stats.Failures);
+            stats.Count(CacheCounter.Failures);
         }
 
         stats.Looked(lookup);
@@ -50,7 +50,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
         if (lookup.Shadow is { } shadow)
         {
             var agreed = AnswerAgreement.Agrees(shadow.Entry.Response, answer);
-            stats.Count(ref agreed ? ref stats.ShadowAgreed : ref stats.ShadowDisagreed);
+            stats.Count(agreed ? CacheCounter.ShadowAgreed : CacheCounter.ShadowDisagreed);
             status = agreed ? CacheStatuses.ShadowAgreed : CacheStatuses.ShadowDisagreed;
         }
 

@@ -27,7 +27,7 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
         var vector = await embedder.EmbedAsync(text, cancellationToken);
         if (vector is null)
         {
-            stats.Count(ref stats.EmbedderUnavailable);
+            stats.Count(CacheCounter.EmbedderUnavailable);
             return;
         }
 
@@ -55,7 +55,7 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
             if (options.Guard && SemanticGuard.Check(text, cachedText) is { Agrees: false } verdict)
             {
                 lookup.GuardRefusal ??= verdict.Reason;
-                stats.Count(ref stats.GuardRefusals);
+                stats.Count(CacheCounter.GuardRefusals);
                 continue;
             }
 

@@ -34,10 +34,11 @@ public sealed class CachingOptions
     public SemanticCacheOptions Semantic { get; set; } = new();
 
     /// <summary>
-    /// Per tenant ("key:&lt;key id&gt;" or "team:&lt;team id&gt;") or per logical model ("model:&lt;name&gt;"): the semantic
-    /// mode and threshold for that tenant or model. A key's entry wins over its team's, a tenant's over a model's.
+    /// Per key, team or logical model (each entry names exactly one): exact caching on or off, the semantic mode and
+    /// threshold. A key's entry wins over its team's, a team's over a model's. (A list, not a map: key ids hold ':',
+    /// which configuration keys cannot.)
     /// </summary>
-    public Dictionary<string, SemanticCacheOverride> Overrides { get; set; } = new(StringComparer.Ordinal);
+    public List<CacheOverride> Overrides { get; set; } = [];
 }
 
 public sealed class SemanticCacheOptions
@@ -64,8 +65,15 @@ public sealed class SemanticCacheOptions
     public int Candidates { get; set; } = 3;
 }
 
-public sealed class SemanticCacheOverride
+public sealed class CacheOverride
 {
+    /// <summary>A virtual key: its id, or for a configured key its name.</summary>
+    public string? Key { get; set; }
+
+    public string? Team { get; set; }
+
+    public string? Model { get; set; }
+
     /// <summary>False keeps this tenant's or model's answers out of the exact cache too.</summary>
     public bool? Exact { get; set; }
 

@@ -34,12 +34,13 @@ public static class CachingValidation
             errors.Add($"{Where}:Semantic: the \"gateway\" embedder needs EmbeddingModel (a logical embedding model) and EmbeddingKey (the virtual key it calls with).");
         }
 
-        foreach (var (scope, entry) in options.Overrides)
+        for (var i = 0; i < options.Overrides.Count; i++)
         {
-            var where = $"{Where}:Overrides:{scope}";
-            if (!scope.StartsWith("key:", StringComparison.Ordinal) && !scope.StartsWith("team:", StringComparison.Ordinal) && !scope.StartsWith("model:", StringComparison.Ordinal))
+            var entry = options.Overrides[i];
+            var where = $"{Where}:Overrides:{i}";
+            if (new[] { entry.Key, entry.Team, entry.Model }.Count(n => !string.IsNullOrWhiteSpace(n)) != 1)
             {
-                errors.Add($"{where}: the name must be \"key:<key id>\", \"team:<team id>\" or \"model:<model>\".");
+                errors.Add($"{where} must name exactly one of Key, Team or Model.");
             }
 
             if (entry.Mode is { } mode)

@@ -229,7 +229,9 @@ public sealed class ExactCachePipelineTests
         rig.Override = c => Respond.Json(c, 500, OpenAIWire.Error("boom", "server_error"));
         await PostAsync(client, Deterministic);
         rig.Override = c => Respond.Sse(c, [OpenAIWire.Chunk("half", role: true)], done: false);
-        using (var (_, events) = await SseClient.OpenAsync(client, "/v1/chat/completions", """{"model":"chat","temperature":0,"stream":true,"messages":[{"role":"user","content":"What is 2+2?"}]}"""))
+        var (cut, events) = await SseClient.OpenAsync(client, "/v1/chat/completions", """{"model":"chat","temperature":0,"stream":true,"messages":[{"role":"user","content":"What is 2+2?"}]}""");
+        using (cut)
+        using (events)
         {
             while (await events.NextAsync() is not null)
             {

@@ -101,7 +101,7 @@ public sealed class SemanticCachePipelineTests
     public async Task A_key_override_turns_the_semantic_layer_on_for_that_key_only()
     {
         await using var rig = await CacheRig.StartAsync(c =>
-            c["Overrides"] = new JsonObject { ["key:cfg:b"] = new JsonObject { ["Mode"] = "on", ["Threshold"] = 0.8 } });
+            c["Overrides"] = new JsonArray(new JsonObject { ["Key"] = "b", ["Mode"] = "on", ["Threshold"] = 0.8 }));
         using var a = rig.Client(CacheRig.KeyA);
         using var b = rig.Client(CacheRig.KeyB);
 
