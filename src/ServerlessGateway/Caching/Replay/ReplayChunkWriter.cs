@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ServerlessGateway.Providers.Streaming;
 
@@ -38,7 +39,7 @@ internal sealed class ReplayChunkWriter(StoredCompletion completion, IChunkSink 
         {
             BeginDelta(choice.Index);
             writer.WritePropertyName("annotations"u8);
-            annotations.WriteTo(writer);
+            WriteRaw(annotations);
             EndDelta(choice, LogprobParts.None, null);
         }
 
@@ -58,7 +59,7 @@ internal sealed class ReplayChunkWriter(StoredCompletion completion, IChunkSink 
         writer.WriteStartArray("choices"u8);
         writer.WriteEndArray();
         writer.WritePropertyName("usage"u8);
-        usage.WriteTo(writer);
+        WriteRaw(usage);
         writer.WriteEndObject();
         Send();
     }
@@ -184,12 +185,41 @@ internal sealed class ReplayChunkWriter(StoredCompletion completion, IChunkSink 
         writer.WritePropertyName(name);
         if (attached)
         {
-            choice.Logprobs!.Value.GetProperty(name).WriteTo(writer);
+            WriteRaw(choice.Logprobs!.Value.GetProperty(name));
         }
         else
         {
             writer.WriteNullValue();
         }
+    }
+
+    /// <summary>
+    /// A stored value as it was written, on one line. JsonElement.WriteTo would unescape and check its strings, and
+    /// throw half-way through a stream on a logprob token that is an escaped lone surrogate (a token can be part of
+    /// a character).
+    /// </summary>
+    private void WriteRaw(JsonElement value)
+    {
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        if (raw.IndexOfAny((byte)'\r', (byte)'\n') < 0)
+        {
+            writer.WriteRawValue(raw, skipInputValidation: true);
+            return;
+        }
+
+        // Pretty-printed, as OpenAI's own non-streamed answers are: a chunk is one SSE data line. A JSON string cannot
+        // hold a raw line break, so every one is layout.
+        var oneLine = new byte[raw.Length];
+        var length = 0;
+        foreach (var b in raw)
+        {
+            if (b is not ((byte)'\r' or (byte)'\n'))
+            {
+                oneLine[length++] = b;
+            }
+        }
+
+        writer.WriteRawValue(oneLine.AsSpan(0, length), skipInputValidation: true);
     }
 
     private void Send()

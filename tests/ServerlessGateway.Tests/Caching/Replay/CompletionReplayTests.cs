@@ -107,6 +107,30 @@ public sealed class CompletionReplayTests
     }
 
     [Fact]
+    public void A_logprob_token_that_is_part_of_a_character_is_replayed_as_stored()
+    {
+        const string Token = """{"token":"\ud83d","logprob":-0.5,"bytes":[240,159],"top_logprobs":[]}""";
+        var answer = Encoding.UTF8.GetBytes($$"""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"x","refusal":null},"logprobs":{"content":[{{Token}}],"refusal":null},"finish_reason":"stop"}]}""");
+
+        var chunks = ReplayChunks(answer, includeUsage: false).Select(c => Encoding.UTF8.GetString(c)).ToList();
+
+        Assert.Contains(chunks, c => c.Contains(Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_pretty_printed_answer_as_OpenAI_sends_them_replays_as_one_line_chunks()
+    {
+        var pretty = JsonNode.Parse(Assemble(SampleStreams.Logprobs))!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        Assert.Contains('\n', pretty);
+
+        var chunks = ReplayChunks(Encoding.UTF8.GetBytes(pretty), includeUsage: true);
+
+        Assert.All(chunks, c => Assert.DoesNotContain((byte)'\n', c));
+        Assert.Equal(2, Parse(chunks[1])["choices"]![0]!["logprobs"]!["content"]!.AsArray().Count);
+        Assert.Equal(11, (int)Parse(chunks[^1])["usage"]!["total_tokens"]!);
+    }
+
+    [Fact]
     public void Choices_are_replayed_one_after_the_other_in_index_order()
     {
         var chunks = ReplayChunks(Assemble(SampleStreams.TwoChoices), includeUsage: false).Select(Parse).ToList();

@@ -75,6 +75,18 @@ public sealed class StreamAssemblerTests
     }
 
     [Fact]
+    public void A_logprob_token_that_is_part_of_a_character_is_kept_as_sent()
+    {
+        const string Token = """{"token":"\ud83d","logprob":-0.5,"bytes":[240,159],"top_logprobs":[]}""";
+        var completion = Encoding.UTF8.GetString(Assemble(
+        [
+            $$"""{"id":"c","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"😀"},"logprobs":{"content":[{{Token}}],"refusal":null},"finish_reason":"stop"}]}""",
+        ]));
+
+        Assert.Contains(Token, completion, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reasoning_from_the_Anthropic_translation_is_kept_as_reasoning_content()
     {
         var message = Parse(Assemble(SampleStreams.ReasoningThenText))["choices"]![0]!["message"]!;
