@@ -51,7 +51,11 @@ public sealed partial class CacheMaintenance(ICacheStore store, SemanticCache se
         await base.ExecuteAsync(stoppingToken);
     }
 
-    protected override Task RunOnceAsync(CancellationToken cancellationToken) => store.PurgeExpiredAsync(cancellationToken).AsTask();
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        semantic.RemoveExpired();
+        await store.PurgeExpiredAsync(cancellationToken);
+    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Semantic cache index loaded: {Count} entries")]
     private static partial void LogIndexLoaded(ILogger logger, int count);

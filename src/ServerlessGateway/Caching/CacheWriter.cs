@@ -4,16 +4,24 @@ using ServerlessGateway.Caching.Stores;
 namespace ServerlessGateway.Caching;
 
 /// <summary>
-/// Stores answers off the request path: a bounded queue drained by one writer, so a slow store never holds a
-/// response. When the queue is full the entry is dropped and counted (a cache may forget; it must never slow the
-/// gateway down). Stopping drains what is queued.
+/// Stores answers off the request path: a bounded queue drained in batches by one writer (one SQLite transaction per
+/// batch), so a slow store never holds a response. When the queue is full the entry is dropped and counted (a cache
+/// may forget; it must never slow the gateway down). Every few thousand entries it purges and trims the store, so a
+/// burst of unique requests cannot outgrow the store's bound between the maintenance job's runs. Stopping drains
+/// what is queued.
 /// </summary>
 public sealed partial class CacheWriter(ICacheStore store, SemanticCache semantic, CacheStats stats, ILogger<CacheWriter> logger) : BackgroundService
 {
     private const int Capacity = 4096;
+    private const int BatchSize = 128;
+    private const int TrimEvery = 4096;
 
     private readonly Channel<CacheEntry> queue = Channel.CreateBounded<CacheEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly List<CacheEntry> batch = new(BatchSize);
+    private volatile int writing;
+    private int sinceTrim;
 
     public void Enqueue(CacheEntry entry)
     {
@@ -26,15 +34,13 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
     /// <summary>Entries queued and not yet written (tests wait for 0).</summary>
     public int Pending => queue.Reader.Count + writing;
 
-    private volatile int writing;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                await DrainAsync(CancellationToken.None);
+                await DrainAsync();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -42,25 +48,28 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
             // Stopping: what is still queued is written below.
         }
 
-        await DrainAsync(CancellationToken.None);
+        await DrainAsync();
     }
 
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    private async Task DrainAsync()
     {
-        while (queue.Reader.TryPeek(out _))
+        while (true)
         {
             writing = 1;
-            queue.Reader.TryRead(out var entry);
+            batch.Clear();
+            while (batch.Count < BatchSize && queue.Reader.TryRead(out var entry))
+            {
+                batch.Add(entry);
+            }
+
             try
             {
-                await store.SetAsync(entry!, cancellationToken);
-                semantic.Indexed(entry!);
-                stats.Count(CacheCounter.Stored);
-            }
-            catch (Exception ex)
-            {
-                stats.Count(CacheCounter.Failures);
-                LogWriteFailed(logger, ex);
+                if (batch.Count == 0)
+                {
+                    return;
+                }
+
+                await WriteAsync();
             }
             finally
             {
@@ -69,6 +78,30 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "A cache entry could not be stored")]
-    private static partial void LogWriteFailed(ILogger logger, Exception exception);
+    private async Task WriteAsync()
+    {
+        try
+        {
+            await store.SetManyAsync(batch, CancellationToken.None);
+            foreach (var entry in batch)
+            {
+                semantic.Indexed(entry);
+                stats.Count(CacheCounter.Stored);
+            }
+
+            if ((sinceTrim += batch.Count) >= TrimEvery)
+            {
+                sinceTrim = 0;
+                await store.PurgeExpiredAsync(CancellationToken.None);
+            }
+        }
+        catch (Exception ex)
+        {
+            stats.Count(CacheCounter.Failures);
+            LogWriteFailed(logger, ex, batch.Count);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cache entries could not be stored")]
+    private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);
 }

@@ -13,7 +13,7 @@ namespace ServerlessGateway.Caching;
 /// assembled into the chat.completion it amounts to. Only a 200 answer or a stream that reached its clean end is
 /// kept; anything that failed, or broke off, leaves nothing to store.
 /// </summary>
-public sealed class RecordingFormat(ICallerFormat inner) : ICallerFormat
+public sealed class RecordingFormat(ICallerFormat inner, int maxBytes) : ICallerFormat
 {
     private byte[]? answer;
     private RecordingSink? sink;
@@ -27,7 +27,7 @@ public sealed class RecordingFormat(ICallerFormat inner) : ICallerFormat
 
     public Task WriteAnswerAsync(HttpResponse response, int status, ReadOnlyMemory<byte> answer, CancellationToken cancellationToken)
     {
-        if (status == StatusCodes.Status200OK)
+        if (status == StatusCodes.Status200OK && answer.Length <= maxBytes)
         {
             this.answer = answer.ToArray();
         }
@@ -35,7 +35,7 @@ public sealed class RecordingFormat(ICallerFormat inner) : ICallerFormat
         return inner.WriteAnswerAsync(response, status, answer, cancellationToken);
     }
 
-    public IChunkSink StartStream(HttpResponse response) => sink = new RecordingSink(inner.StartStream(response));
+    public IChunkSink StartStream(HttpResponse response) => sink = new RecordingSink(inner.StartStream(response), maxBytes);
 
     public Task WriteStreamErrorAsync(HttpResponse response, GatewayError error)
     {
@@ -43,9 +43,9 @@ public sealed class RecordingFormat(ICallerFormat inner) : ICallerFormat
         return inner.WriteStreamErrorAsync(response, error);
     }
 
-    private sealed class RecordingSink(IChunkSink inner) : IChunkSink
+    private sealed class RecordingSink(IChunkSink inner, int maxBytes) : IChunkSink
     {
-        private readonly StreamAssembler assembler = new();
+        private readonly StreamAssembler assembler = new(maxBytes);
         private bool done, failed;
 
         public byte[]? Build() => done && !failed ? assembler.Build() : null;

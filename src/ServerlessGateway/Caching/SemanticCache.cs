@@ -73,12 +73,37 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
         }
     }
 
-    /// <summary>A stored entry with a vector becomes searchable.</summary>
+    /// <summary>
+    /// A stored entry with a vector becomes searchable. The index is bounded (Gateway:Caching:Semantic:MaxEntries): past
+    /// the bound the oldest entries leave it (their answers stay in the store for exact lookups).
+    /// </summary>
     public void Indexed(CacheEntry entry)
     {
-        if (entry is { SemanticPartition: { } partition, Vector: { } vector })
+        if (entry is not { SemanticPartition: { } partition, Vector: { } vector })
         {
-            index.Add(partition, entry.Key, vector);
+            return;
+        }
+
+        index.Add(partition, entry.Key, vector);
+        order.Enqueue(new IndexedKey(partition, entry.Key, entry.ExpiresAt));
+        var max = config.Current.Caching.Semantic.MaxEntries;
+        while (index.Count > max && order.TryDequeue(out var oldest))
+        {
+            index.Remove(oldest.Partition, oldest.Key);
         }
     }
+
+    /// <summary>Takes expired entries out of the index (entries expire in about the order they were added).</summary>
+    public void RemoveExpired()
+    {
+        var now = time.GetUtcNow();
+        while (order.TryPeek(out var oldest) && oldest.ExpiresAt <= now && order.TryDequeue(out oldest))
+        {
+            index.Remove(oldest.Partition, oldest.Key);
+        }
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<IndexedKey> order = new();
+
+    private readonly record struct IndexedKey(string Partition, string Key, DateTimeOffset ExpiresAt);
 }

@@ -25,6 +25,9 @@ public sealed class CachingOptions
     /// <summary>Answers larger than this are not stored.</summary>
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The SQLite store's bound in entries: past it, the entries closest to expiry are dropped first.</summary>
+    public long MaxEntries { get; set; } = 100_000;
+
     /// <summary>The in-memory store's bound (it also sheds entries under memory pressure).</summary>
     public long MemoryMaxBytes { get; set; } = 32 * 1024 * 1024;
 
@@ -60,6 +63,9 @@ public sealed class SemanticCacheOptions
 
     /// <summary>The second-stage check (negations, numbers, entities, polarity, order) before a hit is served.</summary>
     public bool Guard { get; set; } = true;
+
+    /// <summary>The vector index's bound (all partitions together): past it, the oldest entries leave the index.</summary>
+    public int MaxEntries { get; set; } = 20_000;
 
     /// <summary>Nearest entries checked per lookup (the best that passes the guard is served).</summary>
     public int Candidates { get; set; } = 3;

@@ -19,6 +19,8 @@ public static class CachingValidation
         Positive(errors, Where + ":MaxTtlSeconds", options.MaxTtlSeconds);
         Positive(errors, Where + ":MaxEntryBytes", options.MaxEntryBytes);
         Positive(errors, Where + ":MemoryMaxBytes", options.MemoryMaxBytes);
+        Positive(errors, Where + ":MaxEntries", options.MaxEntries);
+        Positive(errors, Where + ":Semantic:MaxEntries", options.Semantic.MaxEntries);
         Positive(errors, Where + ":PurgeIntervalSeconds", options.PurgeIntervalSeconds);
 
         var semantic = options.Semantic;

@@ -40,7 +40,7 @@ public sealed partial class ProxyHandler
             return new CacheStep(false, format);
         }
 
-        var recorder = new RecordingFormat(format);
+        var recorder = new RecordingFormat(format, snapshot.Caching.MaxEntryBytes);
         governed.CacheSettle = (usage, cost) => recorder.Captured is { } answer ? cache.AfterAnswer(lookup, answer, usage, cost, snapshot.Caching) : lookup.Status;
         return new CacheStep(false, recorder);
     }

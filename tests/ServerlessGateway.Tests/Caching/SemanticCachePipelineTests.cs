@@ -114,6 +114,25 @@ public sealed class SemanticCachePipelineTests
     }
 
     [Fact]
+    public async Task The_index_is_bounded_and_the_oldest_question_leaves_it_first()
+    {
+        await using var rig = await CacheRig.StartAsync(c =>
+        {
+            SemanticOn(c);
+            c["Semantic"]!["MaxEntries"] = 1;
+        });
+        using var client = rig.Client();
+
+        await AskAsync(client, Ask("How do I reset my password?"));
+        await rig.StoredAsync();
+        await AskAsync(client, Ask("Where can I download my latest invoice?"));
+        await rig.StoredAsync();
+
+        Assert.Equal("semantic-hit", (await AskAsync(client, Ask("where can i download my latest invoice"))).Cache);
+        Assert.Equal("miss", (await AskAsync(client, Ask("how do i reset my password"))).Cache);
+    }
+
+    [Fact]
     public async Task The_admin_stats_need_an_admin_key()
     {
         await using var rig = await CacheRig.StartAsync();

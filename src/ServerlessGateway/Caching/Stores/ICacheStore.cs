@@ -15,10 +15,19 @@ public interface ICacheStore
     /// <summary>Inserts or replaces the entry under its key.</summary>
     ValueTask SetAsync(CacheEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>Inserts or replaces several entries (the background writer's batches; SQLite writes them in one transaction).</summary>
+    async ValueTask SetManyAsync(IReadOnlyList<CacheEntry> entries, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            await SetAsync(entry, cancellationToken);
+        }
+    }
+
     /// <summary>Whether an entry (expired or not) was there to remove.</summary>
     ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Removes the expired entries; returns how many.</summary>
+    /// <summary>Removes the expired entries (and, in a store bounded by count, the soonest to expire past the bound); returns how many.</summary>
     ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken);
 
     /// <summary>Every unexpired entry with a <see cref="CacheEntry.Vector"/>: what the in-memory vector index is rebuilt from at start.</summary>

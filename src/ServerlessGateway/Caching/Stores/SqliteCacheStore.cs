@@ -10,7 +10,7 @@ namespace ServerlessGateway.Caching.Stores;
 /// <summary>
 /// Cached answers in the embedded SQLite file, beside the rest of the embedded store, so they outlive a restart and
 /// are shared by the processes on one machine. Expired rows are filtered out of every read and deleted by
-/// <see cref="PurgeExpiredAsync"/>; nothing else bounds the table.
+/// <see cref="PurgeExpiredAsync"/>, which also trims the table to its bound (the rows closest to expiry go first).
 /// </summary>
 public sealed class SqliteCacheStore : ICacheStore
 {
@@ -43,19 +43,26 @@ public sealed class SqliteCacheStore : ICacheStore
         """,
     ];
 
+    private const string Insert =
+        $"INSERT OR REPLACE INTO cache_entries ({Columns}) VALUES ($key, $partition, $response, $created, $expires, $input, $output, $cached, "
+        + "$cache_write, $reasoning, $cost, $semantic_partition, $semantic_text, $vector)";
+
     private readonly SqliteDatabase database;
     private readonly TimeProvider time;
+    private readonly long maxEntries;
+    private long evictions;
 
-    public SqliteCacheStore(SqliteDatabase database, TimeProvider time)
+    public SqliteCacheStore(SqliteDatabase database, TimeProvider time, long maxEntries = long.MaxValue)
     {
         this.database = database;
         this.time = time;
+        this.maxEntries = maxEntries;
         database.Migrate(Component, Migrations);
     }
 
     public string Name => CacheStoreNames.Sqlite;
 
-    /// <summary>One aggregate query over the table; the store never evicts, so Evictions is 0.</summary>
+    /// <summary>One aggregate query over the table; Evictions counts the rows this process trimmed to the bound.</summary>
     public CacheStoreStats Stats
     {
         get
@@ -67,7 +74,7 @@ public sealed class SqliteCacheStore : ICacheStore
                 "SELECT COUNT(*), IFNULL(SUM(length(response) + IFNULL(length(vector), 0) + IFNULL(length(CAST(semantic_text AS BLOB)), 0)), 0) FROM cache_entries");
             using var reader = command.ExecuteReader();
             reader.Read();
-            return new CacheStoreStats(reader.GetInt64(0), reader.GetInt64(1), 0);
+            return new CacheStoreStats(reader.GetInt64(0), reader.GetInt64(1), Interlocked.Read(ref evictions));
         }
     }
 
@@ -81,37 +88,56 @@ public sealed class SqliteCacheStore : ICacheStore
         return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
     }
 
-    public async ValueTask SetAsync(CacheEntry entry, CancellationToken cancellationToken)
+    public ValueTask SetAsync(CacheEntry entry, CancellationToken cancellationToken) => SetManyAsync([entry], cancellationToken);
+
+    /// <summary>One transaction for the batch: SQLite's cost is per commit, so a batch of 100 costs little more than one.</summary>
+    public async ValueTask SetManyAsync(IReadOnlyList<CacheEntry> entries, CancellationToken cancellationToken)
     {
         using var turn = await database.WriteTurnAsync(cancellationToken);
         await using var connection = database.Open();
-        await using var command = Command(
-            connection,
-            null,
-            $"INSERT OR REPLACE INTO cache_entries ({Columns}) VALUES ($key, $partition, $response, $created, $expires, $input, $output, $cached, "
-            + "$cache_write, $reasoning, $cost, $semantic_partition, $semantic_text, $vector)");
-        command.Add("$key", entry.Key);
-        command.Add("$partition", entry.Partition);
-        command.Add("$response", entry.Response);
-        command.Add("$created", entry.CreatedAt.ToUnixTimeMilliseconds());
-        command.Add("$expires", entry.ExpiresAt.ToUnixTimeMilliseconds());
-        command.Add("$input", entry.Usage.InputTokens);
-        command.Add("$output", entry.Usage.OutputTokens);
-        command.Add("$cached", entry.Usage.CachedInputTokens);
-        command.Add("$cache_write", entry.Usage.CacheWriteTokens);
-        command.Add("$reasoning", entry.Usage.ReasoningTokens);
-        command.Add("$cost", Money(entry.CostUsd));
-        command.Add("$semantic_partition", entry.SemanticPartition);
-        command.Add("$semantic_text", entry.SemanticText);
-        command.Add("$vector", entry.Vector is null ? null : VectorBlob(entry.Vector));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var command = Command(connection, (SqliteTransaction)transaction, Insert);
+        foreach (var entry in entries)
+        {
+            command.Parameters.Clear();
+            command.Add("$key", entry.Key);
+            command.Add("$partition", entry.Partition);
+            command.Add("$response", entry.Response);
+            command.Add("$created", entry.CreatedAt.ToUnixTimeMilliseconds());
+            command.Add("$expires", entry.ExpiresAt.ToUnixTimeMilliseconds());
+            command.Add("$input", entry.Usage.InputTokens);
+            command.Add("$output", entry.Usage.OutputTokens);
+            command.Add("$cached", entry.Usage.CachedInputTokens);
+            command.Add("$cache_write", entry.Usage.CacheWriteTokens);
+            command.Add("$reasoning", entry.Usage.ReasoningTokens);
+            command.Add("$cost", Money(entry.CostUsd));
+            command.Add("$semantic_partition", entry.SemanticPartition);
+            command.Add("$semantic_text", entry.SemanticText);
+            command.Add("$vector", entry.Vector is null ? null : VectorBlob(entry.Vector));
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken) =>
         await WriteAsync("DELETE FROM cache_entries WHERE key = $key", key, cancellationToken) == 1;
 
-    public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken) =>
-        await WriteAsync("DELETE FROM cache_entries WHERE expires_ms <= $now", null, cancellationToken);
+    public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var expired = await WriteAsync("DELETE FROM cache_entries WHERE expires_ms <= $now", null, cancellationToken);
+        if (maxEntries == long.MaxValue)
+        {
+            return expired;
+        }
+
+        var trimmed = await WriteAsync(
+            $"DELETE FROM cache_entries WHERE key IN (SELECT key FROM cache_entries ORDER BY expires_ms LIMIT MAX(0, (SELECT COUNT(*) FROM cache_entries) - {maxEntries}))",
+            null,
+            cancellationToken);
+        Interlocked.Add(ref evictions, trimmed);
+        return expired + trimmed;
+    }
 
     public async IAsyncEnumerable<CacheEntry> SemanticEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

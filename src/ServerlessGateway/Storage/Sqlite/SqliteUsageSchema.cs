@@ -79,6 +79,9 @@ internal static class SqliteUsageSchema
         "ALTER TABLE usage_records ADD COLUMN saved_usd TEXT NOT NULL DEFAULT '0';",
     ];
 
+    /// <summary>How many columns <see cref="RecordColumns"/> names (queries that select more read them from here on).</summary>
+    public const int RecordColumnCount = 29;
+
     public const string RecordColumns =
         "seq, request_id, attempt, ts_ms, key_id, user_id, team_id, organization_id, requested_model, served_model, deployment, provider, "
         + "input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, usage_estimated, cost_usd, latency_ms, ttft_ms, "

@@ -88,7 +88,7 @@ public sealed partial class SqliteUsageStore
         while (reader.Read())
         {
             var record = ReadRecord(reader);
-            var (hour, day) = (reader.GetInt64(28), reader.GetInt64(29));
+            var (hour, day) = (reader.GetInt64(SqliteUsageSchema.RecordColumnCount), reader.GetInt64(SqliteUsageSchema.RecordColumnCount + 1));
             aggregator.Add(RollupGranularity.Hour, DateTimeOffset.FromUnixTimeSeconds(hour), record);
             aggregator.Add(RollupGranularity.Day, DateTimeOffset.FromUnixTimeSeconds(day), record);
             hours.Add(hour);
