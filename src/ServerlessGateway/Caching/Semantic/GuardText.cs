@@ -25,7 +25,7 @@ internal sealed partial class GuardText
         {
             var gap = text.AsSpan(end, span.Start - end);
             var original = span.In(text);
-            var word = original.ToString().ToLowerInvariant();
+            var word = original.ToString().ToLowerInvariant().Replace('\u2019', '\'');
             end = span.Start + span.Length;
             if (gap.IndexOfAny(",;&/") >= 0 && Tokens.Count > 0)
             {
