@@ -92,30 +92,10 @@ public sealed class FlatVectorIndexTests
         var vectors = Enumerable.Range(0, 3_000).Select(_ => VectorSamples.Unit(random, Dimensions)).ToList();
         using var index = Fill(vectors[..1_000]);
 
-        var writer = Task.Run(() =>
-        {
-            for (var i = 1_000; i < vectors.Count; i++)
-            {
-                index.Add(Key(i), vectors[i]);
-                index.Remove(Key(i - 1_000));
-            }
-        }, TestContext.Current.CancellationToken);
-        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
-        {
-            for (var i = 0; i < 2_000; i++)
-            {
-                var matches = index.Search(vectors[((i * 7) + r) % vectors.Count], 3, float.NegativeInfinity);
-                Assert.InRange(matches.Count, 1, 3);
-                Assert.True(matches[0].Similarity >= matches[^1].Similarity);
-            }
-        }, TestContext.Current.CancellationToken));
-        await Task.WhenAll([writer, .. readers]);
-
-        Assert.Equal(1_000, index.Count);
-        Assert.Equal(Key(2_999), index.Search(vectors[2_999], 1, 0)[0].Key);
+        await VectorSamples.ChurnWhileSearchingAsync(index, vectors, live: 1_000);
     }
 
-    private static string Key(int i) => "k" + i;
+    private static string Key(int i) => VectorSamples.Key(i);
 
     private static FlatVectorIndex Fill(List<float[]> vectors)
     {

@@ -112,26 +112,7 @@ public sealed class HnswVectorIndexTests
         var vectors = Enumerable.Range(0, 2_000).Select(_ => VectorSamples.Unit(random, 16)).ToList();
         using var index = Fill(new HnswVectorIndex(16, seed: 7), vectors[..500]);
 
-        var writer = Task.Run(() =>
-        {
-            for (var i = 500; i < vectors.Count; i++)
-            {
-                index.Add(Key(i), vectors[i]);
-                index.Remove(Key(i - 500));
-            }
-        }, TestContext.Current.CancellationToken);
-        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
-        {
-            for (var i = 0; i < 2_000; i++)
-            {
-                var matches = index.Search(vectors[((i * 5) + r) % vectors.Count], 3, float.NegativeInfinity);
-                Assert.InRange(matches.Count, 1, 3);
-            }
-        }, TestContext.Current.CancellationToken));
-        await Task.WhenAll([writer, .. readers]);
-
-        Assert.Equal(500, index.Count);
-        Assert.Equal(Key(1_999), index.Search(vectors[1_999], 1, 0)[0].Key);
+        await VectorSamples.ChurnWhileSearchingAsync(index, vectors, live: 500);
     }
 
     /// <summary>Share of queries whose exact nearest HNSW also returns first (a tie in similarity counts).</summary>
@@ -148,7 +129,7 @@ public sealed class HnswVectorIndexTests
         return (double)found / queries.Count;
     }
 
-    private static string Key(int i) => "k" + i;
+    private static string Key(int i) => VectorSamples.Key(i);
 
     private static HnswVectorIndex Fill(HnswVectorIndex index, List<float[]> vectors)
     {

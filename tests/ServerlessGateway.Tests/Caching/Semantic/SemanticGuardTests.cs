@@ -15,6 +15,7 @@ public sealed class SemanticGuardTests
         { "I don't like spinach, what else is healthy?", "I do not like spinach; what else is healthy?" },
         { "It isn\u2019t working", "it isn't working" },
         { "Convert 1,000 dollars to euros", "convert 1000 dollars into euros" },
+        { "Is 3.50 a fair price?", "is 3.5 a fair price" },
         { "Write twenty five words about rain", "Write 25 words about rain" },
         { "Why has the server stopped?", "why did the server stop" },
     };

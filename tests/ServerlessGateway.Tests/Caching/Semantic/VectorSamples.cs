@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using ServerlessGateway.Caching.Semantic;
 
 namespace ServerlessGateway.Tests.Caching.Semantic;
 
@@ -60,6 +61,36 @@ internal static class VectorSamples
 
         return best;
     }
+
+    /// <summary>Two readers search while a writer slides a window of <paramref name="live"/> entries along
+    /// <paramref name="vectors"/> (each add followed by the removal of the oldest); every search must see a
+    /// consistent index, and the window must end where it should.</summary>
+    public static async Task ChurnWhileSearchingAsync(IVectorIndex index, List<float[]> vectors, int live)
+    {
+        var writer = Task.Run(() =>
+        {
+            for (var i = live; i < vectors.Count; i++)
+            {
+                index.Add(Key(i), vectors[i]);
+                index.Remove(Key(i - live));
+            }
+        }, TestContext.Current.CancellationToken);
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(() =>
+        {
+            for (var i = 0; i < 2_000; i++)
+            {
+                var matches = index.Search(vectors[((i * 7) + r) % vectors.Count], 3, float.NegativeInfinity);
+                Assert.InRange(matches.Count, 1, 3);
+                Assert.True(matches[0].Similarity >= matches[^1].Similarity);
+            }
+        }, TestContext.Current.CancellationToken));
+        await Task.WhenAll([writer, .. readers]);
+
+        Assert.Equal(live, index.Count);
+        Assert.Equal(Key(vectors.Count - 1), index.Search(vectors[^1], 1, 0)[0].Key);
+    }
+
+    public static string Key(int i) => "k" + i;
 
     private static string Pick(Random random, string[] words) => words[random.Next(words.Length)];
 
