@@ -14,17 +14,20 @@ internal static class FeatureHash
     /// <summary>One step of FNV-1a.</summary>
     public static ulong Step(ulong hash, char c) => (hash ^ c) * Prime;
 
-    /// <summary>FNV-1a of a word, lower-cased as it is read.</summary>
+    /// <summary>FNV-1a of a word, folded as it is read.</summary>
     public static ulong OfLowered(ReadOnlySpan<char> word, ulong seed)
     {
         var hash = OffsetBasis ^ seed;
         foreach (var c in word)
         {
-            hash = Step(hash, char.ToLowerInvariant(c));
+            hash = Step(hash, Fold(c));
         }
 
         return hash;
     }
+
+    /// <summary>Lower case, and the typographic apostrophe as the plain one ("isn’t" is "isn't").</summary>
+    public static char Fold(char c) => c == '\u2019' ? '\'' : char.ToLowerInvariant(c);
 
     /// <summary>Two hashes combined into one (for word bigrams).</summary>
     public static ulong Combine(ulong first, ulong second) => Mix(first ^ (second * 0x9E3779B97F4A7C15UL));

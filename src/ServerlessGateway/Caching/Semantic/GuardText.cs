@@ -5,7 +5,7 @@ namespace ServerlessGateway.Caching.Semantic;
 
 /// <summary>One token of a text as <see cref="SemanticGuard"/> reads it: a lower-cased word, or "," standing for
 /// a list separator (comma, semicolon, ampersand, slash) between words.</summary>
-internal readonly record struct GuardToken(string Text, bool IsWord, bool Capitalised);
+internal readonly record struct GuardToken(string Text, bool Capitalised);
 
 /// <summary>
 /// What <see cref="SemanticGuard"/> compares, read from one text: its tokens and word counts, negations, numbers
@@ -16,7 +16,6 @@ internal sealed partial class GuardText
 {
     public const string Separator = ",";
 
-
     public GuardText(string text)
     {
         var numberRun = new NumberRun(Numbers);
@@ -25,17 +24,17 @@ internal sealed partial class GuardText
         {
             var gap = text.AsSpan(end, span.Start - end);
             var original = span.In(text);
-            var word = original.ToString().ToLowerInvariant();
+            var word = original.ToString().ToLowerInvariant().Replace('\u2019', '\'');
             end = span.Start + span.Length;
             if (gap.IndexOfAny(",;&/") >= 0 && Tokens.Count > 0)
             {
-                Tokens.Add(new GuardToken(Separator, false, false));
+                Tokens.Add(new GuardToken(Separator, false));
             }
 
             var capitalised = char.IsUpper(original[0]);
             var sentenceStart = Tokens.Count == 0 || gap.IndexOfAny(".!?:\n") >= 0;
             FirstPositions.TryAdd(word, Tokens.Count);
-            Tokens.Add(new GuardToken(word, true, capitalised));
+            Tokens.Add(new GuardToken(word, capitalised));
             Counts[word] = Counts.GetValueOrDefault(word) + 1;
             NegationCount += Lexicon.Negations.Contains(word) ? 1 : 0;
             ContentWordCount += IsContent(word) ? 1 : 0;
@@ -71,6 +70,7 @@ internal sealed partial class GuardText
         Lowered = text.ToLowerInvariant();
     }
 
+    /// <summary>The whole text lower-cased, where quoted strings of the other text are looked for.</summary>
     public string Lowered { get; }
 
     public List<GuardToken> Tokens { get; } = [];

@@ -12,7 +12,7 @@ namespace ServerlessGateway.Caching.Semantic;
 /// keeps links spread across clusters. Not thread-safe by itself: one writer, or any number of searchers.
 /// A removed node keeps its place in the graph (it still routes searches) but has no key, so it is never returned.
 /// </summary>
-internal sealed class HnswGraph
+internal sealed partial class HnswGraph
 {
     private readonly int dimensions;
     private readonly int m;
@@ -200,60 +200,6 @@ internal sealed class HnswGraph
 
         found.Reverse();
         return found;
-    }
-
-    /// <summary>The paper's neighbour heuristic over candidates sorted best first.</summary>
-    private void SelectNeighbours(List<(int Node, float Similarity)> candidates, int limit, List<int> chosen)
-    {
-        chosen.Clear();
-        foreach (var (candidate, similarity) in candidates)
-        {
-            if (chosen.Count >= limit)
-            {
-                break;
-            }
-
-            var vector = VectorOf(candidate);
-            var diverse = true;
-            foreach (var other in chosen)
-            {
-                if (TensorPrimitives.Dot(vector, VectorOf(other)) > similarity)
-                {
-                    diverse = false;
-                    break;
-                }
-            }
-
-            if (diverse)
-            {
-                chosen.Add(candidate);
-            }
-        }
-    }
-
-    /// <summary>Links <paramref name="node"/> back to <paramref name="added"/>, re-choosing its neighbours when full.</summary>
-    private void Connect(int node, int added, int layer)
-    {
-        var links = LinksOf(node, layer);
-        var limit = layer == 0 ? m0 : m;
-        if (links[0] < limit)
-        {
-            links[++links[0]] = added;
-            return;
-        }
-
-        var vector = VectorOf(node);
-        pruneBuffer.Clear();
-        pruneBuffer.Add((added, TensorPrimitives.Dot(vector, VectorOf(added))));
-        for (var i = 1; i <= links[0]; i++)
-        {
-            pruneBuffer.Add((links[i], TensorPrimitives.Dot(vector, VectorOf(links[i]))));
-        }
-
-        pruneBuffer.Sort((a, b) => b.Similarity.CompareTo(a.Similarity));
-        SelectNeighbours(pruneBuffer, limit, kept);
-        links[0] = kept.Count;
-        kept.CopyTo(links[1..]);
     }
 
     private Span<int> LinksOf(int node, int layer) => layer == 0

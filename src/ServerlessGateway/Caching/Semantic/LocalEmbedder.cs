@@ -112,7 +112,7 @@ public sealed class LocalEmbedder : IEmbedder
             var end = Math.Min(start + MaxGram, marked);
             for (var i = start; i < end; i++)
             {
-                var c = i == 0 ? WordStart : i == marked - 1 ? WordEnd : char.ToLowerInvariant(word[i - 1]);
+                var c = i == 0 ? WordStart : i == marked - 1 ? WordEnd : FeatureHash.Fold(word[i - 1]);
                 hash = FeatureHash.Step(hash, c);
                 if (i - start + 1 >= MinGram)
                 {

@@ -100,13 +100,14 @@ public static class SemanticGuard
             return sides;
         }
 
+        var opposites = Lexicon.Opposites.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var suffix in (ReadOnlySpan<string>)["ing", "ed", "es", "s", "d"])
         {
             if (word.Length > suffix.Length + 2 && word.EndsWith(suffix, StringComparison.Ordinal))
             {
-                var stem = word[..^suffix.Length];
-                if (Lexicon.Opposites.TryGetValue(stem, out sides)
-                    || (stem.Length > 3 && stem[^1] == stem[^2] && Lexicon.Opposites.TryGetValue(stem[..^1], out sides)))
+                var stem = word.AsSpan(0, word.Length - suffix.Length);
+                if (opposites.TryGetValue(stem, out sides)
+                    || (stem.Length > 3 && stem[^1] == stem[^2] && opposites.TryGetValue(stem[..^1], out sides)))
                 {
                     return sides;
                 }

@@ -12,7 +12,9 @@ internal readonly record struct WordSpan(int Start, int Length)
 /// Splits a text into words without allocating: runs of letters, digits and combining marks (so any script
 /// works), numbers with their inner separators ("1,000", "3.5"), and the English negation clitic split off
 /// ("don't" gives "do" and "n't") because negation is what a cache must never blur. Other clitics ("'s",
-/// "'ll") become their own short words. Case is left alone: callers lower-case as they read.
+/// "'ll") become their own short words. Chinese and Japanese, written without spaces, give one word per character
+/// (the usual unit for those scripts), so their word pairs are character pairs. Case is left alone: callers
+/// lower-case as they read.
 /// </summary>
 internal ref struct WordTokenizer(ReadOnlySpan<char> text)
 {
@@ -46,10 +48,17 @@ internal ref struct WordTokenizer(ReadOnlySpan<char> text)
         }
 
         var start = position;
+        if (IsIdeographic(text[position]))
+        {
+            Current = new WordSpan(start, 1);
+            position++;
+            return true;
+        }
+
         while (position < text.Length)
         {
             var c = text[position];
-            if (IsWordChar(c))
+            if (IsWordChar(c) && !IsIdeographic(c))
             {
                 position++;
             }
@@ -78,6 +87,9 @@ internal ref struct WordTokenizer(ReadOnlySpan<char> text)
 
     private static bool IsWordChar(char c) =>
         char.IsLetterOrDigit(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark;
+
+    /// <summary>Han ideographs, hiragana and katakana.</summary>
+    private static bool IsIdeographic(char c) => c is (>= '\u3040' and <= '\u30FF') or (>= '\u3400' and <= '\u4DBF') or (>= '\u4E00' and <= '\u9FFF') or (>= '\uF900' and <= '\uFAFF');
 
     private static bool IsNumberSeparator(char c) => c is '.' or ',';
 
