@@ -19,7 +19,7 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
     public async ValueTask LookupAsync(CacheLookup lookup, CancellationToken cancellationToken)
     {
         var options = config.Current.Caching.Semantic;
-        if (!byName.TryGetValue(options.Embedder, out var embedder) || lookup.Fingerprint.SemanticText is not { } text)
+        if (!byName.TryGetValue(options.Embedder, out var embedder) || lookup.Fingerprint.SemanticText is not { Length: > 0 } text)
         {
             return;
         }
@@ -31,7 +31,9 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
             return;
         }
 
-        var partition = lookup.Fingerprint.Partition + "|" + embedder.Name + "|" + lookup.Fingerprint.ContextKey;
+        // Vectors are comparable only from one embedder, one model, one length: all three are part of the partition.
+        var space = embedder.Name == EmbedderNames.Gateway ? embedder.Name + ":" + options.EmbeddingModel : embedder.Name;
+        var partition = $"{lookup.Fingerprint.Partition}|{space}:{vector.Length}|{lookup.Fingerprint.ContextKey}";
         lookup.SemanticPartition = partition;
         lookup.Vector = vector;
         if (lookup.Plan.Directives.NoCache)
