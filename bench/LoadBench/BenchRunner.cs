@@ -56,6 +56,17 @@ public static class BenchRunner
             }
         }
 
+        // The exact cache's hit path: one question asked again and again (no unique marker), so after the first every
+        // gateway answer comes from the cache (the direct and forwarder rows are the same request to the mock).
+        var repeated = Encoding.UTF8.GetBytes(ChatBody.Replace(" #0000000000", "", StringComparison.Ordinal));
+        foreach (var connections in options.Runs("hit") ? new[] { 1, 32 } : [])
+        {
+            foreach (var target in targets)
+            {
+                report.Add("hit", $"c={connections}", target, await Measure(target, () => LoadGenerator.ClosedLoopAsync(target.Endpoint, Request(target, repeated), connections, duration)));
+            }
+        }
+
         foreach (var target in targets.Where(_ => options.Runs("rate")))
         {
             report.Add("json", $"{options.FixedRate}/s", target, await Measure(target, () => LoadGenerator.FixedRateAsync(target.Endpoint, Request(target, body), options.FixedRate, 64, duration)));

@@ -16,7 +16,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
     public async ValueTask<CacheLookup> LookupAsync(CachePlan plan, ParsedRequest request, string model, CancellationToken cancellationToken)
     {
         var kind = request is ChatRequest ? "chat" : "embeddings";
-        var fingerprint = RequestFingerprint.Compute(request.Body.Span, new FingerprintScope(plan.Tenant, model, plan.Namespace, kind));
+        var fingerprint = RequestFingerprint.Compute(request.Body.Span, new FingerprintScope(plan.Tenant, model, plan.Namespace, kind), plan.SemanticMode != SemanticModes.Off);
         var lookup = new CacheLookup(plan, fingerprint);
         try
         {

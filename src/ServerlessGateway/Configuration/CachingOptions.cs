@@ -31,8 +31,11 @@ public sealed class CachingOptions
     /// <summary>The in-memory store's bound (it also sheds entries under memory pressure).</summary>
     public long MemoryMaxBytes { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>How often expired entries are purged from the store.</summary>
-    public int PurgeIntervalSeconds { get; set; } = 300;
+    /// <summary>
+    /// How often expired entries are purged from the store; also how soon a process sees entries another process
+    /// sharing the SQLite file stored (it answers misses from its own list of stored keys, refreshed then).
+    /// </summary>
+    public int PurgeIntervalSeconds { get; set; } = 60;
 
     public SemanticCacheOptions Semantic { get; set; } = new();
 

@@ -14,7 +14,10 @@ public static class RequestFingerprint
 {
     private static ReadOnlySpan<byte> Version => "sgw-cache-v1"u8;
 
-    public static Fingerprint Compute(ReadOnlySpan<byte> body, in FingerprintScope scope)
+    /// <param name="body">The request body.</param>
+    /// <param name="scope">Tenant, resolved model, namespace and kind.</param>
+    /// <param name="withContext">False skips the semantic layer's part (the context key and text): a second hash saved.</param>
+    public static Fingerprint Compute(ReadOnlySpan<byte> body, in FingerprintScope scope, bool withContext = true)
     {
         using var canonical = new CanonicalJson(body.Length + (body.Length / 4) + 256);
         WriteHeader(canonical, Domain.Partition, scope);
@@ -26,7 +29,7 @@ public static class RequestFingerprint
         {
             var facts = CanonicalRequest.Write(body, canonical, scope.Kind == FingerprintScope.ChatKind);
             var message = facts.LastMessage;
-            var semanticText = message.HasContent ? LastUserMessage.Text(body[message.BodyStart..message.BodyEnd]) : null;
+            var semanticText = withContext && message.HasContent ? LastUserMessage.Text(body[message.BodyStart..message.BodyEnd]) : null;
             var contextKey = semanticText is null ? null : ContextKey(canonical.Written, message);
             return new Fingerprint(Hex(canonical.Written, 32), partition, facts.Temperature, facts.HasSeed, contextKey, semanticText);
         }

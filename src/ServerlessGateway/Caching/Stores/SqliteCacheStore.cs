@@ -50,14 +50,19 @@ public sealed class SqliteCacheStore : ICacheStore
     private readonly SqliteDatabase database;
     private readonly TimeProvider time;
     private readonly long maxEntries;
+    private readonly StoredKeys keys;
     private long evictions;
+    private long learntUpTo;
 
     public SqliteCacheStore(SqliteDatabase database, TimeProvider time, long maxEntries = long.MaxValue)
     {
         this.database = database;
         this.time = time;
         this.maxEntries = maxEntries;
+        // Twice the table's bound: the table trims by expiry and this by age, and a key kept in the table must stay known.
+        keys = new StoredKeys(maxEntries >= 1_000_000 ? 2_000_000 : maxEntries * 2);
         database.Migrate(Component, Migrations);
+        LearnKeys();
     }
 
     public string Name => CacheStoreNames.Sqlite;
@@ -80,12 +85,23 @@ public sealed class SqliteCacheStore : ICacheStore
 
     public async ValueTask<CacheEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
+        if (!keys.MayHold(key, Now()))
+        {
+            return null; // a miss without a database read
+        }
+
         await using var connection = database.Open();
         await using var command = Command(connection, null, $"SELECT {Columns} FROM cache_entries WHERE key = $key AND expires_ms > $now");
         command.Add("$key", key);
         command.Add("$now", Now());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            return Read(reader);
+        }
+
+        keys.Forget(key);
+        return null;
     }
 
     public ValueTask SetAsync(CacheEntry entry, CancellationToken cancellationToken) => SetManyAsync([entry], cancellationToken);
@@ -118,13 +134,22 @@ public sealed class SqliteCacheStore : ICacheStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+        foreach (var entry in entries)
+        {
+            keys.Learn(entry.Key, entry.ExpiresAt.ToUnixTimeMilliseconds());
+        }
     }
 
-    public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken) =>
-        await WriteAsync("DELETE FROM cache_entries WHERE key = $key", key, cancellationToken) == 1;
+    public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken)
+    {
+        keys.Forget(key);
+        return await WriteAsync("DELETE FROM cache_entries WHERE key = $key", key, cancellationToken) == 1;
+    }
 
+    /// <summary>Also learns the keys other processes sharing the file stored since the last call.</summary>
     public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
+        LearnKeys();
         var expired = await WriteAsync("DELETE FROM cache_entries WHERE expires_ms <= $now", null, cancellationToken);
         if (maxEntries == long.MaxValue)
         {
@@ -163,6 +188,21 @@ public sealed class SqliteCacheStore : ICacheStore
     }
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>The keys stored since the last call (at start: the newest up to the bound), oldest first.</summary>
+    private void LearnKeys()
+    {
+        using var connection = database.Open();
+        using var command = Command(connection, null, "SELECT key, expires_ms, created_ms FROM cache_entries WHERE created_ms >= $since AND expires_ms > $now ORDER BY created_ms");
+        command.Add("$since", Interlocked.Read(ref learntUpTo));
+        command.Add("$now", Now());
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            keys.Learn(reader.GetString(0), reader.GetInt64(1));
+            Interlocked.Exchange(ref learntUpTo, reader.GetInt64(2));
+        }
+    }
 
     private static CacheEntry Read(SqliteDataReader reader) => new()
     {
