@@ -6,22 +6,24 @@ namespace ServerlessGateway.Caching;
 /// <summary>
 /// Stores answers off the request path: a bounded queue drained in batches by one writer (one SQLite transaction per
 /// batch), so a slow store never holds a response. When the queue is full the entry is dropped and counted (a cache
-/// may forget; it must never slow the gateway down). Every few thousand entries it purges and trims the store, so a
-/// burst of unique requests cannot outgrow the store's bound between the maintenance job's runs. Stopping drains
-/// what is queued.
+/// may forget; it must never slow the gateway down). Stopping drains what is queued.
 /// </summary>
-public sealed partial class CacheWriter(ICacheStore store, SemanticCache semantic, CacheStats stats, ILogger<CacheWriter> logger) : BackgroundService
+public sealed partial class CacheWriter(ICacheStore store, SemanticCache semantic, CacheStats stats, TimeProvider time, ILogger<CacheWriter> logger) : BackgroundService
 {
+    /// <summary>
+    /// How long a small batch waits for company: a store's cost is per batch (one SQLite commit), so at low traffic
+    /// answers are written together rather than one commit each. Nothing waits on this but the cache itself.
+    /// </summary>
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(10);
+
     private const int Capacity = 4096;
     private const int BatchSize = 128;
-    private const int TrimEvery = 4096;
 
     private readonly Channel<CacheEntry> queue = Channel.CreateBounded<CacheEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly List<CacheEntry> batch = new(BatchSize);
     private volatile int writing;
-    private int sinceTrim;
 
     public void Enqueue(CacheEntry entry)
     {
@@ -40,6 +42,11 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                if (queue.Reader.Count < BatchSize)
+                {
+                    await Task.Delay(Linger, time, stoppingToken);
+                }
+
                 await DrainAsync();
             }
         }
@@ -89,11 +96,6 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
                 stats.Count(CacheCounter.Stored);
             }
 
-            if ((sinceTrim += batch.Count) >= TrimEvery)
-            {
-                sinceTrim = 0;
-                await store.PurgeExpiredAsync(CancellationToken.None);
-            }
         }
         catch (Exception ex)
         {

@@ -10,7 +10,8 @@ namespace ServerlessGateway.Caching.Stores;
 /// <summary>
 /// Cached answers in the embedded SQLite file, beside the rest of the embedded store, so they outlive a restart and
 /// are shared by the processes on one machine. Expired rows are filtered out of every read and deleted by
-/// <see cref="PurgeExpiredAsync"/>, which also trims the table to its bound (the rows closest to expiry go first).
+/// <see cref="PurgeExpiredAsync"/>. The table is an append-only log (a new answer for a key is a new row; reads take
+/// the newest) kept to its bound as it is written: past it, the oldest rows go. <see cref="StoredKeys"/> is its index.
 /// </summary>
 public sealed class SqliteCacheStore : ICacheStore
 {
@@ -41,10 +42,38 @@ public sealed class SqliteCacheStore : ICacheStore
             vector BLOB);
         CREATE INDEX cache_entries_expires ON cache_entries (expires_ms);
         """,
+
+        // 2: no index on expiry: every insert and delete paid for it, while only the purge (once a minute, a scan is
+        // fine) reads by expiry. The bound is kept by insertion order (rowid) instead.
+        "DROP INDEX cache_entries_expires;",
+
+        // 3: an append-only log found through the in-memory StoredKeys (see there why no index); a cache's rows may go.
+        """
+        DROP TABLE cache_entries;
+        CREATE TABLE cache_entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            key TEXT NOT NULL,
+            partition_key TEXT NOT NULL,
+            response BLOB NOT NULL,
+            created_ms INTEGER NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cached_input_tokens INTEGER NOT NULL,
+            cache_write_tokens INTEGER NOT NULL,
+            reasoning_tokens INTEGER NOT NULL,
+            cost_usd TEXT NOT NULL,
+            semantic_partition TEXT,
+            semantic_text TEXT,
+            vector BLOB);
+        """,
     ];
 
+    /// <summary>Inserts between trims to the bound (a trim is one range delete on rowid).</summary>
+    private const int TrimEvery = 1024;
+
     private const string Insert =
-        $"INSERT OR REPLACE INTO cache_entries ({Columns}) VALUES ($key, $partition, $response, $created, $expires, $input, $output, $cached, "
+        $"INSERT INTO cache_entries ({Columns}) VALUES ($key, $partition, $response, $created, $expires, $input, $output, $cached, "
         + "$cache_write, $reasoning, $cost, $semantic_partition, $semantic_text, $vector)";
 
     private readonly SqliteDatabase database;
@@ -53,14 +82,14 @@ public sealed class SqliteCacheStore : ICacheStore
     private readonly StoredKeys keys;
     private long evictions;
     private long learntUpTo;
+    private int sinceTrim;
 
     public SqliteCacheStore(SqliteDatabase database, TimeProvider time, long maxEntries = long.MaxValue)
     {
         this.database = database;
         this.time = time;
         this.maxEntries = maxEntries;
-        // Twice the table's bound: the table trims by expiry and this by age, and a key kept in the table must stay known.
-        keys = new StoredKeys(maxEntries >= 1_000_000 ? 2_000_000 : maxEntries * 2);
+        keys = new StoredKeys(Math.Min(maxEntries, 10_000_000));
         database.Migrate(Component, Migrations);
         LearnKeys();
     }
@@ -85,13 +114,14 @@ public sealed class SqliteCacheStore : ICacheStore
 
     public async ValueTask<CacheEntry?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        if (!keys.MayHold(key, Now()))
+        if (!keys.TryFind(key, Now(), out var row))
         {
             return null; // a miss without a database read
         }
 
         await using var connection = database.Open();
-        await using var command = Command(connection, null, $"SELECT {Columns} FROM cache_entries WHERE key = $key AND expires_ms > $now");
+        await using var command = Command(connection, null, $"SELECT {Columns} FROM cache_entries WHERE id = $id AND key = $key AND expires_ms > $now");
+        command.Add("$id", row);
         command.Add("$key", key);
         command.Add("$now", Now());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -100,7 +130,7 @@ public sealed class SqliteCacheStore : ICacheStore
             return Read(reader);
         }
 
-        keys.Forget(key);
+        keys.Forget(key); // trimmed, or removed by another process
         return null;
     }
 
@@ -113,31 +143,56 @@ public sealed class SqliteCacheStore : ICacheStore
         await using var connection = database.Open();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = Command(connection, (SqliteTransaction)transaction, Insert);
-        foreach (var entry in entries)
+
+        // Parameters made once and re-bound per row: creating fourteen per row cost more than the insert itself.
+        var p = InsertParameters.Names.Select(name => command.Parameters.Add(new SqliteParameter(name, null))).ToArray();
+        await using var replace = Command(connection, (SqliteTransaction)transaction, "DELETE FROM cache_entries WHERE id = $id");
+        var replaced = replace.Parameters.Add(new SqliteParameter("$id", null));
+        var rowIds = new long[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
         {
-            command.Parameters.Clear();
-            command.Add("$key", entry.Key);
-            command.Add("$partition", entry.Partition);
-            command.Add("$response", entry.Response);
-            command.Add("$created", entry.CreatedAt.ToUnixTimeMilliseconds());
-            command.Add("$expires", entry.ExpiresAt.ToUnixTimeMilliseconds());
-            command.Add("$input", entry.Usage.InputTokens);
-            command.Add("$output", entry.Usage.OutputTokens);
-            command.Add("$cached", entry.Usage.CachedInputTokens);
-            command.Add("$cache_write", entry.Usage.CacheWriteTokens);
-            command.Add("$reasoning", entry.Usage.ReasoningTokens);
-            command.Add("$cost", Money(entry.CostUsd));
-            command.Add("$semantic_partition", entry.SemanticPartition);
-            command.Add("$semantic_text", entry.SemanticText);
-            command.Add("$vector", entry.Vector is null ? null : VectorBlob(entry.Vector));
+            // A new answer for a known key (a refresh) takes the old row's place; found by id, as there is no key index.
+            if (keys.TryFind(entries[i].Key, long.MinValue, out var old))
+            {
+                replaced.Value = old;
+                await replace.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            InsertParameters.Bind(p, entries[i]);
             await command.ExecuteNonQueryAsync(cancellationToken);
+            rowIds[i] = LastRowId(connection);
         }
 
         await transaction.CommitAsync(cancellationToken);
-        foreach (var entry in entries)
+        for (var i = 0; i < entries.Count; i++)
         {
-            keys.Learn(entry.Key, entry.ExpiresAt.ToUnixTimeMilliseconds());
+            // learntUpTo stays: another process's rows may sit between these, and the next LearnKeys must see them.
+            keys.Learn(entries[i].Key, rowIds[i], entries[i].ExpiresAt.ToUnixTimeMilliseconds());
         }
+
+        if ((sinceTrim += entries.Count) >= TrimEvery)
+        {
+            sinceTrim = 0;
+            Trim(connection);
+        }
+    }
+
+    /// <summary>The id of the row this connection inserted last (SQLite's own counter: no statement, no reader).</summary>
+    private static long LastRowId(SqliteConnection connection) => SQLitePCL.raw.sqlite3_last_insert_rowid(connection.Handle);
+
+    /// <summary>Past the bound, the oldest rows go. Called in a write turn.</summary>
+    private int Trim(SqliteConnection connection)
+    {
+        if (maxEntries == long.MaxValue)
+        {
+            return 0;
+        }
+
+        using var command = Command(connection, null, "DELETE FROM cache_entries WHERE id <= (SELECT MAX(id) FROM cache_entries) - $max");
+        command.Add("$max", maxEntries);
+        var trimmed = command.ExecuteNonQuery();
+        Interlocked.Add(ref evictions, trimmed);
+        return trimmed;
     }
 
     public async ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken)
@@ -146,28 +201,23 @@ public sealed class SqliteCacheStore : ICacheStore
         return await WriteAsync("DELETE FROM cache_entries WHERE key = $key", key, cancellationToken) == 1;
     }
 
-    /// <summary>Also learns the keys other processes sharing the file stored since the last call.</summary>
+    /// <summary>Also learns the keys other processes sharing the file stored since the last call, and trims to the bound.</summary>
     public async ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
         LearnKeys();
-        var expired = await WriteAsync("DELETE FROM cache_entries WHERE expires_ms <= $now", null, cancellationToken);
-        if (maxEntries == long.MaxValue)
-        {
-            return expired;
-        }
-
-        var trimmed = await WriteAsync(
-            $"DELETE FROM cache_entries WHERE key IN (SELECT key FROM cache_entries ORDER BY expires_ms LIMIT MAX(0, (SELECT COUNT(*) FROM cache_entries) - {maxEntries}))",
-            null,
-            cancellationToken);
-        Interlocked.Add(ref evictions, trimmed);
-        return expired + trimmed;
+        using var turn = await database.WriteTurnAsync(cancellationToken);
+        await using var connection = database.Open();
+        await using var command = Command(connection, null, "DELETE FROM cache_entries WHERE expires_ms <= $now");
+        command.Add("$now", Now());
+        return await command.ExecuteNonQueryAsync(cancellationToken) + Trim(connection);
     }
 
     public async IAsyncEnumerable<CacheEntry> SemanticEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var connection = database.Open();
-        await using var command = Command(connection, null, $"SELECT {Columns} FROM cache_entries WHERE vector IS NOT NULL AND expires_ms > $now");
+        // Only each key's newest row: older ones are answers since replaced.
+        await using var command = Command(
+            connection, null, $"SELECT {Columns} FROM cache_entries WHERE id IN (SELECT MAX(id) FROM cache_entries GROUP BY key) AND vector IS NOT NULL AND expires_ms > $now");
         command.Add("$now", Now());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -189,18 +239,43 @@ public sealed class SqliteCacheStore : ICacheStore
 
     private long Now() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <summary>The keys stored since the last call (at start: the newest up to the bound), oldest first.</summary>
+    /// <summary>The rows stored since the last call (at start: all of them), in order, by this or another process.</summary>
     private void LearnKeys()
     {
         using var connection = database.Open();
-        using var command = Command(connection, null, "SELECT key, expires_ms, created_ms FROM cache_entries WHERE created_ms >= $since AND expires_ms > $now ORDER BY created_ms");
+        using var command = Command(connection, null, "SELECT key, id, expires_ms FROM cache_entries WHERE id > $since AND expires_ms > $now ORDER BY id");
         command.Add("$since", Interlocked.Read(ref learntUpTo));
         command.Add("$now", Now());
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            keys.Learn(reader.GetString(0), reader.GetInt64(1));
-            Interlocked.Exchange(ref learntUpTo, reader.GetInt64(2));
+            keys.Learn(reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2));
+            Interlocked.Exchange(ref learntUpTo, reader.GetInt64(1));
+        }
+    }
+
+    /// <summary>The insert's parameters, in <see cref="Columns"/> order.</summary>
+    private static class InsertParameters
+    {
+        public static readonly string[] Names =
+            ["$key", "$partition", "$response", "$created", "$expires", "$input", "$output", "$cached", "$cache_write", "$reasoning", "$cost", "$semantic_partition", "$semantic_text", "$vector"];
+
+        public static void Bind(SqliteParameter[] p, CacheEntry entry)
+        {
+            p[0].Value = entry.Key;
+            p[1].Value = entry.Partition;
+            p[2].Value = entry.Response;
+            p[3].Value = entry.CreatedAt.ToUnixTimeMilliseconds();
+            p[4].Value = entry.ExpiresAt.ToUnixTimeMilliseconds();
+            p[5].Value = entry.Usage.InputTokens;
+            p[6].Value = entry.Usage.OutputTokens;
+            p[7].Value = entry.Usage.CachedInputTokens;
+            p[8].Value = entry.Usage.CacheWriteTokens;
+            p[9].Value = entry.Usage.ReasoningTokens;
+            p[10].Value = Money(entry.CostUsd);
+            p[11].Value = (object?)entry.SemanticPartition ?? DBNull.Value;
+            p[12].Value = (object?)entry.SemanticText ?? DBNull.Value;
+            p[13].Value = entry.Vector is null ? DBNull.Value : VectorBlob(entry.Vector);
         }
     }
 

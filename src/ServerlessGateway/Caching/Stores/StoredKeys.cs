@@ -1,16 +1,15 @@
 namespace ServerlessGateway.Caching.Stores;
 
 /// <summary>
-/// Which keys this process knows the SQLite file holds, so that a miss — the common case for unique prompts — is
-/// answered from memory instead of a database read on the request path. Bounded like the table (the oldest keys go
-/// first, as the table's trim drops the soonest to expire): a key forgotten here is only a miss, and its answer is
-/// stored again. A key still listed here whose row is gone (trimmed, or removed by another process) costs one read.
-/// Entries written by other processes sharing the file are learnt at start and at every <see cref="Learn"/> call.
-/// Keys are held as their first 8 bytes (16 hex digits): a collision makes a database read, never a wrong answer.
+/// The SQLite store's index, in memory: each key's newest row and when it expires. The table is an append-only log
+/// with no index of its own — a B-tree over random hash keys made every insert rewrite a random page, which cost more
+/// than the answer itself — so a lookup is one read by rowid, and a miss (the common case for unique prompts) no read
+/// at all. Kept in insertion order with the same bound as the table, whose trim drops the oldest rows too. Keys are
+/// held as their first 8 bytes (16 hex digits); the row's full key is checked on read, so a collision is a miss.
 /// </summary>
 public sealed class StoredKeys(long bound)
 {
-    private readonly Dictionary<ulong, long> expiries = [];
+    private readonly Dictionary<ulong, (long Row, long ExpiresMs)> rows = [];
     private readonly Queue<ulong> order = new();
     private readonly Lock gate = new();
 
@@ -20,34 +19,38 @@ public sealed class StoredKeys(long bound)
         {
             lock (gate)
             {
-                return expiries.Count;
+                return rows.Count;
             }
         }
     }
 
-    public bool MayHold(string key, long nowMs)
+    /// <summary>The key's newest row, when it is known and not expired.</summary>
+    public bool TryFind(string key, long nowMs, out long row)
     {
         lock (gate)
         {
-            return expiries.TryGetValue(Prefix(key), out var expires) && expires > nowMs;
+            var found = rows.TryGetValue(Prefix(key), out var at) && at.ExpiresMs > nowMs;
+            row = at.Row;
+            return found;
         }
     }
 
-    public void Learn(string key, long expiresMs)
+    public void Learn(string key, long row, long expiresMs)
     {
         var prefix = Prefix(key);
         lock (gate)
         {
-            if (!expiries.ContainsKey(prefix))
+            if (!rows.ContainsKey(prefix))
             {
                 order.Enqueue(prefix);
             }
 
-            expiries[prefix] = expiresMs;
-            // The queue may hold forgotten keys too: it is kept within twice the bound whatever they are.
-            while ((expiries.Count > bound || order.Count > 2 * bound) && order.TryDequeue(out var oldest))
+            rows[prefix] = (row, expiresMs);
+
+            // The queue may also hold forgotten keys: it is kept within twice the bound whatever they are.
+            while ((rows.Count > bound || order.Count > 2 * bound) && order.TryDequeue(out var oldest))
             {
-                expiries.Remove(oldest);
+                rows.Remove(oldest);
             }
         }
     }
@@ -56,12 +59,12 @@ public sealed class StoredKeys(long bound)
     {
         lock (gate)
         {
-            expiries.Remove(Prefix(key)); // its place in the order queue is skipped when it comes up
+            rows.Remove(Prefix(key)); // its place in the order queue is skipped when it comes up
         }
     }
 
     private static ulong Prefix(string key) =>
         key.Length >= 16 && ulong.TryParse(key.AsSpan(0, 16), System.Globalization.NumberStyles.AllowHexSpecifier, null, out var prefix)
             ? prefix
-            : (ulong)string.GetHashCode(key, StringComparison.Ordinal); // not a SHA-256 key (tests): still consistent within the process
+            : (ulong)string.GetHashCode(key, StringComparison.Ordinal); // not a SHA-256 key (tests): consistent within the process
 }
