@@ -18,7 +18,7 @@ public static class CacheServices
             var options = sp.GetRequiredService<GatewayConfigStore>().Current.Caching;
             var time = sp.GetRequiredService<TimeProvider>();
             return options.Store == StorageKinds.Sqlite
-                ? new SqliteCacheStore(sp.GetRequiredService<SqliteDatabase>(), time, options.MaxEntries)
+                ? new SqliteCacheStore(new SqliteDatabase(options.SqlitePath), time, options.MaxEntries)
                 : new MemoryCacheStore(new MemoryCacheStoreOptions { MaxBytes = options.MemoryMaxBytes }, time);
         });
         services.AddSingleton<CacheStats>();

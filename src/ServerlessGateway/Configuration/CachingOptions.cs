@@ -11,6 +11,12 @@ public sealed class CachingOptions
     /// <summary>"memory" or "sqlite"; empty: the storage kind's own (SQLite for the embedded default).</summary>
     public string Store { get; set; } = "";
 
+    /// <summary>
+    /// The SQLite store's own file (empty: beside the storage file, "gateway.cache.db" for "gateway.db"). Its own file,
+    /// so cache writes never wait behind the ledger's, and it can be deleted at any time without losing anything.
+    /// </summary>
+    public string SqlitePath { get; set; } = "";
+
     /// <summary>Which requests the exact cache answers without being asked (<see cref="CacheEligibility"/>).</summary>
     public string Eligibility { get; set; } = CacheEligibility.Deterministic;
 

@@ -12,6 +12,11 @@ public static class CachingValidation
             options.Store = storage.Kind == StorageKinds.Sqlite ? StorageKinds.Sqlite : StorageKinds.Memory;
         }
 
+        if (options.SqlitePath.Length == 0)
+        {
+            options.SqlitePath = Path.ChangeExtension(storage.SqlitePath, ".cache.db");
+        }
+
         OneOf(errors, Where + ":Store", options.Store, [StorageKinds.Memory, StorageKinds.Sqlite]);
         OneOf(errors, Where + ":Eligibility", options.Eligibility, CacheEligibility.All);
         OneOf(errors, Where + ":TenantScope", options.TenantScope, CacheTenantScopes.All);
