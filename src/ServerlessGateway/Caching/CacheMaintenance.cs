@@ -32,7 +32,7 @@ public sealed partial class CacheMaintenance(ICacheStore store, SemanticCache se
             var count = 0;
             await foreach (var entry in store.SemanticEntriesAsync(stoppingToken))
             {
-                semantic.Indexed(entry);
+                semantic.Indexed(entry, rebuilding: true);
                 count++;
             }
 

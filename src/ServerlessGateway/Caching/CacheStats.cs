@@ -4,7 +4,7 @@ namespace ServerlessGateway.Caching;
 public enum CacheCounter
 {
     Lookups, ExactHits, SemanticHits, Misses, ShadowHits, ShadowAgreed, ShadowDisagreed,
-    GuardRefusals, EmbedderUnavailable, Stored, StoreDropped, Failures,
+    GuardRefusals, EmbedderUnavailable, Stored, StoreDropped, Failures, IndexSkipped,
 }
 
 /// <summary>
@@ -37,14 +37,15 @@ public sealed class CacheStats
     public CacheStatsView View() => new(
         this[CacheCounter.Lookups], this[CacheCounter.ExactHits], this[CacheCounter.SemanticHits], this[CacheCounter.Misses],
         this[CacheCounter.ShadowHits], this[CacheCounter.ShadowAgreed], this[CacheCounter.ShadowDisagreed], this[CacheCounter.GuardRefusals],
-        this[CacheCounter.EmbedderUnavailable], this[CacheCounter.Stored], this[CacheCounter.StoreDropped], this[CacheCounter.Failures]);
+        this[CacheCounter.EmbedderUnavailable], this[CacheCounter.Stored], this[CacheCounter.StoreDropped], this[CacheCounter.Failures],
+        this[CacheCounter.IndexSkipped]);
 }
 
 /// <summary>The counters as the admin API returns them; ShadowDisagreementRate estimates the semantic layer's false-hit rate.</summary>
 public sealed record CacheStatsView(
     long Lookups, long ExactHits, long SemanticHits, long Misses,
     long ShadowHits, long ShadowAgreed, long ShadowDisagreed, long GuardRefusals,
-    long EmbedderUnavailable, long Stored, long StoreDropped, long Failures)
+    long EmbedderUnavailable, long Stored, long StoreDropped, long Failures, long IndexSkipped)
 {
     public double? ShadowDisagreementRate => ShadowAgreed + ShadowDisagreed == 0 ? null : (double)ShadowDisagreed / (ShadowAgreed + ShadowDisagreed);
 }

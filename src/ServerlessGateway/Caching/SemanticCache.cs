@@ -79,10 +79,18 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
     /// A stored entry with a vector becomes searchable. The index is bounded (Gateway:Caching:Semantic:MaxEntries): past
     /// the bound the oldest entries leave it (their answers stay in the store for exact lookups).
     /// </summary>
-    public void Indexed(CacheEntry entry)
+    /// <param name="entry">The stored entry.</param>
+    /// <param name="rebuilding">True while the index is rebuilt from the store at start: not limited by the insert rate.</param>
+    public void Indexed(CacheEntry entry, bool rebuilding = false)
     {
         if (entry is not { SemanticPartition: { } partition, Vector: { } vector })
         {
+            return;
+        }
+
+        if (!rebuilding && !indexWrites.TryTake(config.Current.Caching.Semantic.MaxIndexedPerSecond, time.GetTimestamp(), time.TimestampFrequency))
+        {
+            stats.Count(CacheCounter.IndexSkipped);
             return;
         }
 
@@ -106,6 +114,7 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<IndexedKey> order = new();
+    private readonly IndexWriteBudget indexWrites = new();
 
     private readonly record struct IndexedKey(string Partition, string Key, DateTimeOffset ExpiresAt);
 }

@@ -76,6 +76,13 @@ public sealed class SemanticCacheOptions
     /// <summary>The vector index's bound (all partitions together): past it, the oldest entries leave the index.</summary>
     public int MaxEntries { get; set; } = 20_000;
 
+    /// <summary>
+    /// Entries added to the vector index per second, at most (past it, answers are stored for exact lookups only). An
+    /// HNSW insert costs a search and more, under the partition's write lock: unbounded, a flood of unique questions
+    /// would keep every lookup waiting.
+    /// </summary>
+    public int MaxIndexedPerSecond { get; set; } = 200;
+
     /// <summary>Nearest entries checked per lookup (the best that passes the guard is served).</summary>
     public int Candidates { get; set; } = 3;
 }

@@ -26,6 +26,7 @@ public static class CachingValidation
         Positive(errors, Where + ":MemoryMaxBytes", options.MemoryMaxBytes);
         Positive(errors, Where + ":MaxEntries", options.MaxEntries);
         Positive(errors, Where + ":Semantic:MaxEntries", options.Semantic.MaxEntries);
+        Positive(errors, Where + ":Semantic:MaxIndexedPerSecond", options.Semantic.MaxIndexedPerSecond);
         Positive(errors, Where + ":PurgeIntervalSeconds", options.PurgeIntervalSeconds);
 
         var semantic = options.Semantic;
