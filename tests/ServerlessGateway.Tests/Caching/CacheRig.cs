@@ -74,13 +74,19 @@ internal sealed class CacheRig : IAsyncDisposable
 
     public HttpClient Client(string key = KeyA) => Gateway.CreateClient(key);
 
-    /// <summary>Waits until the cache writer has stored everything queued.</summary>
+    /// <summary>
+    /// Waits until the cache writer has stored everything queued and nothing new arrived for 100 ms: a client can have
+    /// the whole answer (and send its next request) a moment before the gateway settles the request and queues it.
+    /// </summary>
     public async Task StoredAsync()
     {
         var writer = Gateway.Services.GetRequiredService<CacheWriter>();
-        for (var i = 0; i < 200 && writer.Pending > 0; i++)
+        var stats = Gateway.Services.GetRequiredService<CacheStats>();
+        var stored = -1L;
+        for (var i = 0; i < 100 && (writer.Pending > 0 || stats[CacheCounter.Stored] != stored); i++)
         {
-            await Task.Delay(10);
+            stored = stats[CacheCounter.Stored];
+            await Task.Delay(100);
         }
 
         Assert.Equal(0, writer.Pending);
