@@ -23,33 +23,10 @@ public sealed class SqliteCacheStore : ICacheStore
 
     private static readonly string[] Migrations =
     [
+        // An append-only log found through the in-memory StoredKeys (see there why no index, not even on the key).
         // Money is exact decimal text, as in the ledger; vectors are little-endian float32 BLOBs; times are unix ms.
+        // No index on expiry either: only the purge (once a minute, a scan is fine) reads by it.
         """
-        CREATE TABLE cache_entries (
-            key TEXT PRIMARY KEY,
-            partition_key TEXT NOT NULL,
-            response BLOB NOT NULL,
-            created_ms INTEGER NOT NULL,
-            expires_ms INTEGER NOT NULL,
-            input_tokens INTEGER NOT NULL,
-            output_tokens INTEGER NOT NULL,
-            cached_input_tokens INTEGER NOT NULL,
-            cache_write_tokens INTEGER NOT NULL,
-            reasoning_tokens INTEGER NOT NULL,
-            cost_usd TEXT NOT NULL,
-            semantic_partition TEXT,
-            semantic_text TEXT,
-            vector BLOB);
-        CREATE INDEX cache_entries_expires ON cache_entries (expires_ms);
-        """,
-
-        // 2: no index on expiry: every insert and delete paid for it, while only the purge (once a minute, a scan is
-        // fine) reads by expiry. The bound is kept by insertion order (rowid) instead.
-        "DROP INDEX cache_entries_expires;",
-
-        // 3: an append-only log found through the in-memory StoredKeys (see there why no index); a cache's rows may go.
-        """
-        DROP TABLE cache_entries;
         CREATE TABLE cache_entries (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             key TEXT NOT NULL,
