@@ -46,8 +46,10 @@ public static class AnswerAgreement
         {
             var reader = new Utf8JsonReader(completion);
             using var document = JsonDocument.ParseValue(ref reader);
-            if (!document.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
-                || !choices[0].TryGetProperty("message", out var message))
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("choices", out var choices) || choices.ValueKind != JsonValueKind.Array || choices.GetArrayLength() == 0
+                || choices[0].ValueKind != JsonValueKind.Object || !choices[0].TryGetProperty("message", out var message)
+                || message.ValueKind != JsonValueKind.Object)
             {
                 return "";
             }

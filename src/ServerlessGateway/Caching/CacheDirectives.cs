@@ -8,6 +8,9 @@ public sealed record CacheDirectives
 {
     public static readonly CacheDirectives None = new();
 
+    /// <summary>Neither read nor write the cache.</summary>
+    public static readonly CacheDirectives Bypass = new() { Use = false };
+
     /// <summary>true: cache this request even when it is not deterministic; false: neither read nor write the cache.</summary>
     public bool? Use { get; init; }
 
@@ -27,7 +30,7 @@ public sealed record CacheDirectives
     public string? Namespace { get; init; }
 
     /// <summary>This request's directives, each taken from <paramref name="header"/> where it sets one, else from this.</summary>
-    public CacheDirectives Under(CacheDirectives header) => new()
+    public CacheDirectives Under(CacheDirectives header) => ReferenceEquals(header, None) ? this : new()
     {
         Use = header.Use ?? Use,
         NoCache = header.NoCache || NoCache,

@@ -20,9 +20,6 @@ public sealed class CacheLookup(CachePlan plan, Fingerprint fingerprint)
 
     public float[]? Vector { get; set; }
 
-    /// <summary>Why the semantic layer did not serve its nearest entry (the guard's reason), for the trace.</summary>
-    public string? GuardRefusal { get; set; }
-
     /// <summary>The ledger's and the response header's word for what happened.</summary>
     public string Status => Hit is { } hit ? hit.Status : Shadow is not null ? CacheStatuses.ShadowHit : CacheStatuses.Miss;
 }

@@ -7,8 +7,6 @@ namespace ServerlessGateway.Caching;
 /// <summary>What the cache does for one request: read, write, which tenant and namespace, and the semantic layer's mode.</summary>
 public sealed record CachePlan(bool ReadExact, bool Write, string Tenant, string Namespace, string SemanticMode, double Threshold, CacheDirectives Directives)
 {
-    public bool SemanticLookup => SemanticMode != SemanticModes.Off && !Directives.NoCache;
-
     public bool SemanticServes => SemanticMode == SemanticModes.On;
 
     /// <summary>
@@ -19,7 +17,7 @@ public sealed record CachePlan(bool ReadExact, bool Write, string Tenant, string
     {
         if (!options.Enabled || directives.Use == false || request is ChatRequest { Original: not null })
         {
-            // A native pass-through answer is in the caller's API, not OpenAI's: it cannot be stored as one.
+            // A request in another API (Anthropic's Messages) is answered in that API, not OpenAI's: not cached (yet).
             return null;
         }
 
@@ -27,7 +25,7 @@ public sealed record CachePlan(bool ReadExact, bool Write, string Tenant, string
         CacheOverride? keyOverride = null, teamOverride = null, modelOverride = null;
         foreach (var entry in options.Overrides)
         {
-            keyOverride ??= entry.Key == caller.KeyId || entry.Key == caller.KeyName ? entry : null;
+            keyOverride ??= entry.Key == caller.KeyId || (entry.Key == caller.KeyName && caller.KeyId == CallerIdentity.ConfiguredKeyId(caller.KeyName)) ? entry : null;
             teamOverride ??= entry.Team is not null && entry.Team == caller.TeamId ? entry : null;
             modelOverride ??= entry.Model == model ? entry : null;
         }
@@ -44,9 +42,9 @@ public sealed record CachePlan(bool ReadExact, bool Write, string Tenant, string
             _ => IsDeterministic(request),
         });
 
-        if (!eligible && semantic == SemanticModes.Off)
+        if (semantic == SemanticModes.Off && (!eligible || (directives.NoCache && directives.NoStore)))
         {
-            return null;
+            return null; // nothing to read, nothing to write
         }
 
         return new CachePlan(

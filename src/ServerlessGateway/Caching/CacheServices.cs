@@ -25,7 +25,7 @@ public static class CacheServices
         services.AddSingleton<PartitionedVectorIndex>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmbedder, LocalEmbedder>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IEmbedder, GatewayEmbedder>());
-        services.AddHttpClient(GatewayEmbedder.ClientName, client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient(GatewayEmbedder.ClientName, client => client.Timeout = TimeSpan.FromSeconds(2)).RemoveAllLoggers();
         services.AddSingleton<SemanticCache>();
         services.AddSingleton<CacheWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CacheWriter>());

@@ -18,6 +18,8 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
 
     private const int Capacity = 4096;
     private const int BatchSize = 128;
+    private const long MaxQueuedBytes = 16 * 1024 * 1024;
+    private long queuedBytes;
 
     private readonly Channel<CacheEntry> queue = Channel.CreateBounded<CacheEntry>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -27,10 +29,14 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
 
     public void Enqueue(CacheEntry entry)
     {
-        if (!queue.Writer.TryWrite(entry))
+        // Bounded by bytes as well as by count: 4,096 answers of up to MaxEntryBytes each could otherwise be gigabytes.
+        if (Interlocked.Read(ref queuedBytes) + entry.Response.Length > MaxQueuedBytes || !queue.Writer.TryWrite(entry))
         {
             stats.Count(CacheCounter.StoreDropped);
+            return;
         }
+
+        Interlocked.Add(ref queuedBytes, entry.Response.Length);
     }
 
     /// <summary>Entries queued and not yet written (tests wait for 0).</summary>
@@ -89,6 +95,19 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
     {
         try
         {
+            foreach (var entry in batch)
+            {
+                Interlocked.Add(ref queuedBytes, -entry.Response.Length);
+            }
+
+            if (batch.RemoveAll(entry => !StorableAnswer.Check(entry.Response)) is > 0 and var refused)
+            {
+                for (var i = 0; i < refused; i++)
+                {
+                    stats.Count(CacheCounter.NotStorable);
+                }
+            }
+
             await store.SetManyAsync(batch, CancellationToken.None);
             foreach (var entry in batch)
             {

@@ -52,7 +52,15 @@ public sealed class RecordingFormat(ICallerFormat inner, int maxBytes) : ICaller
 
         public void Chunk(ReadOnlySequence<byte> chunk)
         {
-            assembler.Add(chunk);
+            try
+            {
+                assembler.Add(chunk);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failed = true; // the caller's stream goes on; only the copy for the cache is given up
+            }
+
             inner.Chunk(chunk);
         }
 

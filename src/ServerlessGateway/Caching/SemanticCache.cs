@@ -54,9 +54,8 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
                 continue;
             }
 
-            if (options.Guard && SemanticGuard.Check(text, cachedText) is { Agrees: false } verdict)
+            if (options.Guard && !SemanticGuard.Check(text, cachedText).Agrees)
             {
-                lookup.GuardRefusal ??= verdict.Reason;
                 stats.Count(CacheCounter.GuardRefusals);
                 continue;
             }
@@ -94,12 +93,16 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
             return;
         }
 
-        index.Add(partition, entry.Key, vector);
-        order.Enqueue(new IndexedKey(partition, entry.Key, entry.ExpiresAt));
-        var max = config.Current.Caching.Semantic.MaxEntries;
-        while (index.Count > max && order.TryDequeue(out var oldest))
+        lock (order)
         {
-            index.Remove(oldest.Partition, oldest.Key);
+            index.Add(partition, entry.Key, vector);
+            order.Enqueue(new IndexedKey(partition, entry.Key, entry.ExpiresAt));
+            current[entry.Key] = entry.ExpiresAt;
+            var max = config.Current.Caching.Semantic.MaxEntries;
+            while (index.Count > max && order.TryDequeue(out var oldest))
+            {
+                Drop(oldest);
+            }
         }
     }
 
@@ -107,13 +110,31 @@ public sealed class SemanticCache(ICacheStore store, PartitionedVectorIndex inde
     public void RemoveExpired()
     {
         var now = time.GetUtcNow();
-        while (order.TryPeek(out var oldest) && oldest.ExpiresAt <= now && order.TryDequeue(out oldest))
+        lock (order)
         {
-            index.Remove(oldest.Partition, oldest.Key);
+            while (order.TryPeek(out var oldest) && oldest.ExpiresAt <= now)
+            {
+                Drop(order.Dequeue());
+            }
         }
     }
 
-    private readonly System.Collections.Concurrent.ConcurrentQueue<IndexedKey> order = new();
+    /// <summary>
+    /// Removes a queued entry from the index unless it is a stale copy: a refreshed key is queued again, and the
+    /// older copy leaving must not take the newer vector with it.
+    /// </summary>
+    private void Drop(IndexedKey queued)
+    {
+        if (current.TryGetValue(queued.Key, out var expires) && expires == queued.ExpiresAt)
+        {
+            current.Remove(queued.Key);
+            index.Remove(queued.Partition, queued.Key);
+        }
+    }
+
+    // Index order and each key's newest expiry; only touched under lock (order).
+    private readonly Queue<IndexedKey> order = new();
+    private readonly Dictionary<string, DateTimeOffset> current = new(StringComparer.Ordinal);
     private readonly IndexWriteBudget indexWrites = new();
 
     private readonly record struct IndexedKey(string Partition, string Key, DateTimeOffset ExpiresAt);

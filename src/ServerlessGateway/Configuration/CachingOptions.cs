@@ -31,7 +31,7 @@ public sealed class CachingOptions
     /// <summary>Answers larger than this are not stored.</summary>
     public int MaxEntryBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>The SQLite store's bound in entries: past it, the entries closest to expiry are dropped first.</summary>
+    /// <summary>The SQLite store's bound in entries: past it, the oldest are dropped first.</summary>
     public long MaxEntries { get; set; } = 100_000;
 
     /// <summary>The in-memory store's bound (it also sheds entries under memory pressure).</summary>

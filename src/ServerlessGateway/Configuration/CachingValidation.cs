@@ -18,6 +18,16 @@ public static class CachingValidation
         }
 
         OneOf(errors, Where + ":Store", options.Store, [StorageKinds.Memory, StorageKinds.Sqlite]);
+        if (Path.GetFullPath(options.SqlitePath) == Path.GetFullPath(storage.SqlitePath))
+        {
+            errors.Add($"{Where}:SqlitePath must not be the storage file ({storage.SqlitePath}): the cache has a file of its own.");
+        }
+
+        if (options.DefaultTtlSeconds > options.MaxTtlSeconds)
+        {
+            errors.Add($"{Where}:DefaultTtlSeconds ({options.DefaultTtlSeconds}) is larger than MaxTtlSeconds ({options.MaxTtlSeconds}).");
+        }
+
         OneOf(errors, Where + ":Eligibility", options.Eligibility, CacheEligibility.All);
         OneOf(errors, Where + ":TenantScope", options.TenantScope, CacheTenantScopes.All);
         Positive(errors, Where + ":DefaultTtlSeconds", options.DefaultTtlSeconds);
@@ -31,13 +41,14 @@ public static class CachingValidation
 
         var semantic = options.Semantic;
         OneOf(errors, Where + ":Semantic:Mode", semantic.Mode, SemanticModes.All);
+        OneOf(errors, Where + ":Semantic:Embedder", semantic.Embedder, [Caching.Semantic.EmbedderNames.Local, Caching.Semantic.EmbedderNames.Gateway]);
         Threshold(errors, Where + ":Semantic:Threshold", semantic.Threshold);
         if (semantic.Candidates is < 1 or > 32)
         {
             errors.Add($"{Where}:Semantic:Candidates must be between 1 and 32.");
         }
 
-        if (semantic.Embedder == "gateway" && (string.IsNullOrWhiteSpace(semantic.EmbeddingModel) || string.IsNullOrWhiteSpace(semantic.EmbeddingKey)))
+        if (semantic.Embedder == Caching.Semantic.EmbedderNames.Gateway && (string.IsNullOrWhiteSpace(semantic.EmbeddingModel) || string.IsNullOrWhiteSpace(semantic.EmbeddingKey)))
         {
             errors.Add($"{Where}:Semantic: the \"gateway\" embedder needs EmbeddingModel (a logical embedding model) and EmbeddingKey (the virtual key it calls with).");
         }

@@ -18,6 +18,19 @@ public sealed partial class GovernedRequest
     /// </summary>
     public Func<TokenUsage, decimal, string>? CacheSettle { get; set; }
 
+    /// <summary>The cache fails open: nothing it does may cost the request its usage record.</summary>
+    private string CacheSettleSafely(Func<TokenUsage, decimal, string> settle, TokenUsage usage, decimal cost)
+    {
+        try
+        {
+            return settle(usage, cost);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            return CacheStatus;
+        }
+    }
+
     /// <summary>
     /// The answer came from the cache: no upstream call, nothing spent. The request still counted against the request
     /// limits at admission; its admitted tokens go back. The record says what the original call cost (saved).

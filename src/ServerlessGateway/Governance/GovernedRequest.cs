@@ -195,9 +195,11 @@ public sealed partial class GovernedRequest(
         {
             fallback.SettleTokens(usage.TotalTokens);
         }
-        if (outcome.Completed && CacheSettle is { } settle)
+        // Only the request's own model's answer is stored under its key: a fallback's answer after an outage would
+        // otherwise be served for the whole TTL once the primary is back.
+        if (outcome.Completed && CacheSettle is { } settle && (attempt.Model is null || attempt.Model == Model.Name))
         {
-            CacheStatus = settle(usage, cost);
+            CacheStatus = CacheSettleSafely(settle, usage, cost);
         }
 
         Record(attempt.Number, attempt.Deployment, usage, cost, estimated, status, outcome.Completed ? null : outcome.Failure ?? "incomplete", attempt);

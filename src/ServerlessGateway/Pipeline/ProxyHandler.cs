@@ -128,7 +128,9 @@ public sealed partial class ProxyHandler(
             }
 
             governed.Trace = new RouteTrace();
-            var cached = await LookupCacheAsync(context, format, snapshot, caller, governed, request, request.Cache.Under(cacheHeaders), requestId, started);
+            // A fault drill or a request's own targets must reach a deployment: the cache steps aside for them.
+            var directives = fault is null && routingOverride?.Targets is null ? request.Cache.Under(cacheHeaders) : CacheDirectives.Bypass;
+            var cached = await LookupCacheAsync(context, format, snapshot, caller, governed, request, directives, requestId, started);
             if (cached.Served)
             {
                 return;

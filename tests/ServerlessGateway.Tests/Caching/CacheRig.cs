@@ -30,7 +30,7 @@ internal sealed class CacheRig : IAsyncDisposable
 
     public int UpstreamCalls => Upstream.Requests.Count;
 
-    public static async Task<CacheRig> StartAsync(Action<JsonObject>? caching = null, TimeProvider? time = null, bool streamUpstream = false)
+    public static async Task<CacheRig> StartAsync(Action<JsonObject>? caching = null, TimeProvider? time = null, bool streamUpstream = false, Action<JsonObject>? configure = null)
     {
         CacheRig? rig = null;
         var upstream = await FakeUpstream.StartAsync(context => rig!.AnswerAsync(context, streamUpstream));
@@ -47,6 +47,7 @@ internal sealed class CacheRig : IAsyncDisposable
         gateway["Governance"] = new JsonObject { ["Ledger"] = new JsonObject { ["FlushIntervalMilliseconds"] = 50 } };
         gateway["Resilience"] = new JsonObject { ["Retry"] = new JsonObject { ["MaxRetries"] = 0 } };
         gateway["Caching"] = cache;
+        configure?.Invoke(gateway);
         rig = new CacheRig(upstream, await GatewayHost.StartAsync(config, time: time));
         return rig;
     }

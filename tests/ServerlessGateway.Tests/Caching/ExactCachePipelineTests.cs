@@ -247,6 +247,45 @@ public sealed class ExactCachePipelineTests
     }
 
     [Fact]
+    public async Task A_fallback_models_answer_is_not_stored_under_the_primarys_key()
+    {
+        await using var rig = await CacheRig.StartAsync(configure: gateway =>
+        {
+            gateway["Models"]!["chat"]!["Fallbacks"] = new JsonArray("chat-b");
+            gateway["Models"]!["chat-b"] = GatewayHost.Deployments(("up", "gpt-4o"));
+        });
+        using var client = rig.Client();
+        rig.Override = c => rig.Upstream.LastRequest.Body.Contains("\"gpt-4o\"", StringComparison.Ordinal)
+            ? Respond.Json(c, 200, OpenAIWire.Completion("from the fallback"))
+            : Respond.Json(c, 503, OpenAIWire.Error("down", "server_error"));
+
+        var (first, firstBody) = await PostAsync(client, Deterministic);
+        await rig.StoredAsync();
+        rig.Override = null;
+        var (second, secondBody) = await PostAsync(client, Deterministic);
+
+        Assert.Contains("from the fallback", firstBody, StringComparison.Ordinal);
+        Assert.Equal(("miss", "miss"), (Header(first, "x-gateway-cache"), Header(second, "x-gateway-cache")));
+        Assert.Contains("answer 1", secondBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_200_that_carries_an_error_is_not_stored()
+    {
+        await using var rig = await CacheRig.StartAsync();
+        using var client = rig.Client();
+        rig.Override = c => Respond.Json(c, 200, OpenAIWire.Error("upstream said no inside a 200"));
+
+        await PostAsync(client, Deterministic);
+        await rig.StoredAsync();
+        rig.Override = null;
+        var (second, body) = await PostAsync(client, Deterministic);
+
+        Assert.Equal("miss", Header(second, "x-gateway-cache"));
+        Assert.Contains("answer 1", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Embeddings_are_cached_exactly()
     {
         await using var rig = await CacheRig.StartAsync();

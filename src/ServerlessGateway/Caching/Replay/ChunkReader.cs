@@ -59,7 +59,7 @@ internal static class ChunkReader
             probe.Read();
             if (isIndex)
             {
-                return probe.GetInt32();
+                return probe.TokenType == JsonTokenType.Number && probe.TryGetInt32(out var index) ? index : throw new JsonException("a choice index that is not an integer");
             }
 
             probe.Skip();

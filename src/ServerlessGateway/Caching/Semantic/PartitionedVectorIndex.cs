@@ -118,7 +118,8 @@ public sealed class PartitionedVectorIndex
 
     private sealed class Partition(int dimensions)
     {
-        private volatile IVectorIndex index = new FlatVectorIndex(dimensions);
+        // Most partitions hold one or two entries (the context key covers the whole conversation): start small, double.
+        private volatile IVectorIndex index = new FlatVectorIndex(dimensions, initialCapacity: 2);
 
         public Lock Writes { get; } = new();
 

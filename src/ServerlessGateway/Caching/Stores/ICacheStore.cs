@@ -27,10 +27,13 @@ public interface ICacheStore
     /// <summary>Whether an entry (expired or not) was there to remove.</summary>
     ValueTask<bool> RemoveAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Removes the expired entries (and, in a store bounded by count, the soonest to expire past the bound); returns how many.</summary>
+    /// <summary>Removes the expired entries (and, in a store bounded by count, the oldest past the bound); returns how many.</summary>
     ValueTask<int> PurgeExpiredAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every unexpired entry with a <see cref="CacheEntry.Vector"/>: what the in-memory vector index is rebuilt from at start.</summary>
+    /// <summary>
+    /// Every unexpired entry with a <see cref="CacheEntry.Vector"/>, oldest first: what the in-memory vector index is
+    /// rebuilt from at start. <see cref="CacheEntry.Response"/> may be left empty (the index needs no answers).
+    /// </summary>
     IAsyncEnumerable<CacheEntry> SemanticEntriesAsync(CancellationToken cancellationToken);
 
     /// <summary>Counts as of now; the SQLite store runs a query for them, so read them for reports, not per request.</summary>

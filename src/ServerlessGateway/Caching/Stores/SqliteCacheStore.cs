@@ -194,7 +194,10 @@ public sealed class SqliteCacheStore : ICacheStore
         await using var connection = database.Open();
         // Only each key's newest row: older ones are answers since replaced.
         await using var command = Command(
-            connection, null, $"SELECT {Columns} FROM cache_entries WHERE id IN (SELECT MAX(id) FROM cache_entries GROUP BY key) AND vector IS NOT NULL AND expires_ms > $now");
+            connection,
+            null,
+            $"SELECT {Columns.Replace("response", "X'' AS response", StringComparison.Ordinal)} FROM cache_entries "
+            + "WHERE id IN (SELECT MAX(id) FROM cache_entries GROUP BY key) AND vector IS NOT NULL AND expires_ms > $now ORDER BY id");
         command.Add("$now", Now());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
