@@ -21,16 +21,22 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
     private const long MaxQueuedBytes = 16 * 1024 * 1024;
     private long queuedBytes;
 
-    private readonly Channel<CacheEntry> queue = Channel.CreateBounded<CacheEntry>(
+    private readonly Channel<Queued> queue = Channel.CreateBounded<Queued>(
         new BoundedChannelOptions(Capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     private readonly List<CacheEntry> batch = new(BatchSize);
+    private readonly List<Queued> taken = new(BatchSize);
     private volatile int writing;
 
-    public void Enqueue(CacheEntry entry)
+    /// <param name="entry">The answer to store.</param>
+    /// <param name="check">
+    /// Whether the answer must be checked (<see cref="StorableAnswer"/>): an upstream's JSON as it came; not an answer
+    /// the gateway assembled from a stream itself.
+    /// </param>
+    public void Enqueue(CacheEntry entry, bool check)
     {
         // Bounded by bytes as well as by count: 4,096 answers of up to MaxEntryBytes each could otherwise be gigabytes.
-        if (Interlocked.Read(ref queuedBytes) + entry.Response.Length > MaxQueuedBytes || !queue.Writer.TryWrite(entry))
+        if (Interlocked.Read(ref queuedBytes) + entry.Response.Length > MaxQueuedBytes || !queue.Writer.TryWrite(new Queued(entry, check)))
         {
             stats.Count(CacheCounter.StoreDropped);
             return;
@@ -69,15 +75,15 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
         while (true)
         {
             writing = 1;
-            batch.Clear();
-            while (batch.Count < BatchSize && queue.Reader.TryRead(out var entry))
+            taken.Clear();
+            while (taken.Count < BatchSize && queue.Reader.TryRead(out var queued))
             {
-                batch.Add(entry);
+                taken.Add(queued);
             }
 
             try
             {
-                if (batch.Count == 0)
+                if (taken.Count == 0)
                 {
                     return;
                 }
@@ -95,17 +101,17 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
     {
         try
         {
-            foreach (var entry in batch)
+            batch.Clear();
+            foreach (var (entry, check) in taken)
             {
                 Interlocked.Add(ref queuedBytes, -entry.Response.Length);
-            }
-
-            if (batch.RemoveAll(entry => !StorableAnswer.Check(entry.Response)) is > 0 and var refused)
-            {
-                for (var i = 0; i < refused; i++)
+                if (check && !StorableAnswer.Check(entry.Response))
                 {
                     stats.Count(CacheCounter.NotStorable);
+                    continue;
                 }
+
+                batch.Add(entry);
             }
 
             await store.SetManyAsync(batch, CancellationToken.None);
@@ -122,6 +128,8 @@ public sealed partial class CacheWriter(ICacheStore store, SemanticCache semanti
             LogWriteFailed(logger, ex, batch.Count);
         }
     }
+
+    private readonly record struct Queued(CacheEntry Entry, bool Check);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} cache entries could not be stored")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, int count);

@@ -21,6 +21,9 @@ public sealed class RecordingFormat(ICallerFormat inner, int maxBytes) : ICaller
     /// <summary>The answer to store, or null.</summary>
     public byte[]? Captured => answer ?? sink?.Build();
 
+    /// <summary>The captured answer is the upstream's JSON as it came (not one assembled here from a stream).</summary>
+    public bool CapturedAsSent => answer is not null;
+
     public Task WriteErrorAsync(HttpResponse response, GatewayError error) => inner.WriteErrorAsync(response, error);
 
     public Task WriteFailureAsync(HttpResponse response, UpstreamFailure failure) => inner.WriteFailureAsync(response, failure);

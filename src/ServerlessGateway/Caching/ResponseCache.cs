@@ -44,7 +44,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
     /// After a miss that was answered in full: the answer goes to the store (and the semantic index) off the request
     /// path. In shadow mode, also whether the answer the semantic layer would have served agrees with the real one.
     /// </summary>
-    public string AfterAnswer(CacheLookup lookup, byte[] answer, TokenUsage usage, decimal cost, CachingOptions options)
+    public string AfterAnswer(CacheLookup lookup, RecordingFormat recorded, byte[] answer, TokenUsage usage, decimal cost, CachingOptions options)
     {
         var status = lookup.Status;
         if (lookup.Shadow is { } shadow)
@@ -54,7 +54,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
             status = agreed ? CacheStatuses.ShadowAgreed : CacheStatuses.ShadowDisagreed;
         }
 
-        if (!lookup.Plan.Write || answer.Length > options.MaxEntryBytes)
+        if (!lookup.Plan.Write) // (the recorder kept nothing over MaxEntryBytes)
         {
             return status;
         }
@@ -72,7 +72,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
             SemanticPartition = lookup.Vector is null ? null : lookup.SemanticPartition,
             SemanticText = lookup.Vector is null ? null : lookup.Fingerprint.SemanticText,
             Vector = lookup.Vector,
-        });
+        }, check: recorded.CapturedAsSent);
         return status;
     }
 

@@ -17,25 +17,40 @@ public static class StorableAnswer
 {
     public static bool Check(byte[] response)
     {
+        var (choices, data, error) = TopLevel(response);
+        return !error && (choices ? CompletionReplay.TryWrite(response, DiscardingSink.Instance, includeUsage: true) : data);
+    }
+
+    /// <summary>One pass over the root's members, values skipped: is there "choices", a "data" array, a non-null "error"?</summary>
+    private static (bool Choices, bool Data, bool Error) TopLevel(byte[] response)
+    {
+        bool choices = false, data = false, error = false;
         try
         {
-            using var document = JsonDocument.Parse(response);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || (root.TryGetProperty("error", out var error) && error.ValueKind != JsonValueKind.Null))
+            var reader = new Utf8JsonReader(response);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                return false;
+                return (false, false, true);
             }
 
-            if (root.TryGetProperty("choices", out _))
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                return CompletionReplay.TryWrite(response, DiscardingSink.Instance, includeUsage: true);
+                var name = reader.ValueSpan;
+                var isChoices = name.SequenceEqual("choices"u8);
+                var isData = name.SequenceEqual("data"u8);
+                var isError = name.SequenceEqual("error"u8);
+                reader.Read();
+                choices |= isChoices;
+                data |= isData && reader.TokenType == JsonTokenType.StartArray;
+                error |= isError && reader.TokenType != JsonTokenType.Null;
+                reader.Skip();
             }
 
-            return root.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Array;
+            return (choices, data, error);
         }
         catch (JsonException)
         {
-            return false;
+            return (false, false, true);
         }
     }
 
