@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ServerlessGateway.Caching.Semantic;
 
 namespace ServerlessGateway.Caching;
 
@@ -70,20 +71,10 @@ public static class AnswerAgreement
     private static Dictionary<string, int> Words(string text)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
+        foreach (var word in new WordTokenizer(text))
         {
-            var inWord = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (inWord && start < 0)
-            {
-                start = i;
-            }
-            else if (!inWord && start >= 0)
-            {
-                var word = text[start..i].ToLowerInvariant();
-                counts[word] = counts.GetValueOrDefault(word) + 1;
-                start = -1;
-            }
+            var lower = word.In(text).ToString().ToLowerInvariant();
+            counts[lower] = counts.GetValueOrDefault(lower) + 1;
         }
 
         return counts;

@@ -134,7 +134,10 @@ public static class CacheDirectivesReader
             }
         }
 
-        directives = new CacheDirectives { Use = use, NoCache = noCache, NoStore = noStore, TtlSeconds = ttl, MaxAgeSeconds = maxAge, Namespace = space };
+        // Most requests send none: None lets CacheDirectives.Under keep the body's directives without a copy.
+        directives = use is null && !noCache && !noStore && ttl is null && maxAge is null && space is null
+            ? CacheDirectives.None
+            : new CacheDirectives { Use = use, NoCache = noCache, NoStore = noStore, TtlSeconds = ttl, MaxAgeSeconds = maxAge, Namespace = space };
         return null;
     }
 

@@ -18,11 +18,11 @@ public sealed class RecordingFormat(ICallerFormat inner, int maxBytes) : ICaller
     private byte[]? answer;
     private RecordingSink? sink;
 
-    /// <summary>The answer to store, or null.</summary>
-    public byte[]? Captured => answer ?? sink?.Build();
+    /// <summary>The answer to store, or null; a stream's is assembled by this call.</summary>
+    public byte[]? Answer() => answer ?? sink?.Build();
 
-    /// <summary>The captured answer is the upstream's JSON as it came (not one assembled here from a stream).</summary>
-    public bool CapturedAsSent => answer is not null;
+    /// <summary>The answer is the upstream's JSON as it came (not one assembled here from a stream).</summary>
+    public bool AnswerAsSent => answer is not null;
 
     public Task WriteErrorAsync(HttpResponse response, GatewayError error) => inner.WriteErrorAsync(response, error);
 

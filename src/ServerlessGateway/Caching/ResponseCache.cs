@@ -44,7 +44,13 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
     /// After a miss that was answered in full: the answer goes to the store (and the semantic index) off the request
     /// path. In shadow mode, also whether the answer the semantic layer would have served agrees with the real one.
     /// </summary>
-    public string AfterAnswer(CacheLookup lookup, RecordingFormat recorded, byte[] answer, TokenUsage usage, decimal cost, CachingOptions options)
+    /// <param name="lookup">The request's lookup.</param>
+    /// <param name="answer">The answer as the caller got it (a stream assembled into its chat.completion).</param>
+    /// <param name="check">Whether the writer must check the answer is storable (an upstream's JSON as it came).</param>
+    /// <param name="usage">What the call used.</param>
+    /// <param name="cost">What the call cost.</param>
+    /// <param name="options">Gateway:Caching.</param>
+    public string AfterAnswer(CacheLookup lookup, byte[] answer, bool check, TokenUsage usage, decimal cost, CachingOptions options)
     {
         var status = lookup.Status;
         if (lookup.Shadow is { } shadow)
@@ -72,7 +78,7 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
             SemanticPartition = lookup.Vector is null ? null : lookup.SemanticPartition,
             SemanticText = lookup.Vector is null ? null : lookup.Fingerprint.SemanticText,
             Vector = lookup.Vector,
-        }, check: recorded.CapturedAsSent);
+        }, check);
         return status;
     }
 

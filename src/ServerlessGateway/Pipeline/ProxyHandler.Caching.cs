@@ -41,7 +41,7 @@ public sealed partial class ProxyHandler
         }
 
         var recorder = new RecordingFormat(format, snapshot.Caching.MaxEntryBytes);
-        governed.CacheSettle = (usage, cost) => recorder.Captured is { } answer ? cache.AfterAnswer(lookup, recorder, answer, usage, cost, snapshot.Caching) : lookup.Status;
+        governed.CacheSettle = (usage, cost) => recorder.Answer() is { } answer ? cache.AfterAnswer(lookup, answer, recorder.AnswerAsSent, usage, cost, snapshot.Caching) : lookup.Status;
         return new CacheStep(false, recorder);
     }
 

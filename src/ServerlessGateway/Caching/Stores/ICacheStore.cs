@@ -6,9 +6,6 @@ namespace ServerlessGateway.Caching.Stores;
 /// </summary>
 public interface ICacheStore
 {
-    /// <summary>The store's name in config: one of <see cref="CacheStoreNames"/>.</summary>
-    string Name { get; }
-
     /// <summary>The entry, or null when absent or expired.</summary>
     ValueTask<CacheEntry?> GetAsync(string key, CancellationToken cancellationToken);
 

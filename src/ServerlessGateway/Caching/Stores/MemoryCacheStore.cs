@@ -38,8 +38,6 @@ public sealed class MemoryCacheStore : ICacheStore
         this.underMemoryPressure = underMemoryPressure;
     }
 
-    public string Name => CacheStoreNames.Memory;
-
     public CacheStoreStats Stats
     {
         get

@@ -71,8 +71,6 @@ public sealed class SqliteCacheStore : ICacheStore
         LearnKeys();
     }
 
-    public string Name => CacheStoreNames.Sqlite;
-
     /// <summary>One aggregate query over the table; Evictions counts the rows this process trimmed to the bound.</summary>
     public CacheStoreStats Stats
     {
