@@ -29,6 +29,19 @@ public sealed record BenchOptions
     /// <summary>The gateway to measure, e.g. a published (ReadyToRun) package; default: this checkout's Release build.</summary>
     public string? GatewayDll { get; init; }
 
+    /// <summary>
+    /// A second gateway measured in the same run (target "baseline"): another build (e.g. main's, to see what a change
+    /// moved) and/or other environment. Off unless one of the two is given.
+    /// </summary>
+    public string? BaselineDll { get; init; }
+
+    public Dictionary<string, string> BaselineEnvironment { get; init; } = [];
+
+    public bool HasBaseline => BaselineDll is not null || BaselineEnvironment.Count > 0;
+
+    /// <summary>Connection counts of the closed-loop cells; default 1, 32 and 128 (1 and 32 with --quick).</summary>
+    public int[]? Connections { get; init; }
+
     public bool Runs(string section) => Only.Length == 0 || Only.Contains(section);
 
     /// <summary>Fewer cells and shorter runs, for a quick look.</summary>
@@ -51,6 +64,9 @@ public sealed record BenchOptions
                 "--latency-ms" => options with { LatencyMs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rate" => options with { FixedRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--gateway-env" => options with { GatewayEnvironment = new(options.GatewayEnvironment) { [Next().Split('=')[0]] = args[i].Split('=', 2)[1] } },
+                "--baseline-dll" => options with { BaselineDll = Path.GetFullPath(Next()) },
+                "--baseline-env" => options with { BaselineEnvironment = new(options.BaselineEnvironment) { [Next().Split('=')[0]] = args[i].Split('=', 2)[1] } },
+                "--connections" => options with { Connections = [.. Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture))] },
                 "--gateway-dll" => options with { GatewayDll = Path.GetFullPath(Next()) },
                 "--only" => options with { Only = Next().Split(',') },
                 "--quick" => options with { Quick = true, DurationSeconds = 2, WarmupSeconds = 1 },

@@ -29,9 +29,9 @@ public static class BenchRunner
         var forwarderPort = TargetProcess.FreePort();
         using var forwarder = await TargetProcess.StartAsync("forwarder", self, ["forwarder", "--port", Invariant(forwarderPort), "--upstream", upstream], forwarderPort);
         var gatewayPort = TargetProcess.FreePort();
-        var config = WriteGatewayConfig(upstream);
-        using var gateway = await TargetProcess.StartAsync("gateway", gatewayDll, ["--config", config, "--urls", $"http://127.0.0.1:{gatewayPort}", "--Logging:LogLevel:Default=Warning"], gatewayPort, options.GatewayEnvironment);
-        TargetProcess[] targets = [direct, forwarder, gateway];
+        using var gateway = await StartGatewayAsync("gateway", gatewayDll, upstream, options.GatewayEnvironment);
+        using var baseline = options.HasBaseline ? await StartGatewayAsync("baseline", options.BaselineDll ?? gatewayDll, upstream, options.BaselineEnvironment) : null;
+        TargetProcess[] targets = baseline is null ? [direct, forwarder, gateway] : [direct, forwarder, baseline, gateway];
 
         var report = new BenchReport(options);
         var duration = TimeSpan.FromSeconds(options.DurationSeconds);
@@ -44,7 +44,7 @@ public static class BenchRunner
             await LoadGenerator.ClosedLoopAsync(target.Endpoint, Request(target, streamBody), 32, TimeSpan.FromSeconds(options.WarmupSeconds / 2));
         }
 
-        int[] connectionCounts = options.Quick ? [1, 32] : [1, 32, 128];
+        var connectionCounts = options.Connections ?? (options.Quick ? [1, 32] : [1, 32, 128]);
         foreach (var (mode, payload) in new[] { ("json", body), ("sse", streamBody) }.Where(m => options.Runs(m.Item1)))
         {
             foreach (var connections in connectionCounts)
@@ -101,7 +101,7 @@ public static class BenchRunner
     }
 
     private static byte[] Request(TargetProcess target, byte[] body) =>
-        RawHttpConnection.BuildRequest(target.Endpoint, "/v1/chat/completions", target.Name == "gateway" ? "Bearer " + GatewayKey : null, body);
+        RawHttpConnection.BuildRequest(target.Endpoint, "/v1/chat/completions", target.Name is "gateway" or "baseline" ? "Bearer " + GatewayKey : null, body);
 
     /// <summary>
     /// The gateway with every feature that exists switched on: key auth, validation, usage accounting, and
@@ -111,10 +111,10 @@ public static class BenchRunner
     /// every request (2 s, so it never fires), concurrency and quota checks, per-deployment time limits, the breaker and
     /// the decision trace.
     /// </summary>
-    private static string WriteGatewayConfig(string upstream)
+    private static string WriteGatewayConfig(string upstream, string name)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}.json");
-        var store = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}.db");
+        var path = Path.Combine(Path.GetTempPath(), $"{name}-bench-{Environment.ProcessId}.json");
+        var store = Path.Combine(Path.GetTempPath(), $"{name}-bench-{Environment.ProcessId}.db");
         File.WriteAllText(path, $$$"""
             {"Gateway":{
               "MaxRequestBodyBytes": 33554432,
@@ -133,6 +133,14 @@ public static class BenchRunner
             }}
             """);
         return path;
+    }
+
+    /// <summary>Each gateway gets its own config and SQLite files, so two never share counters or contend for a file.</summary>
+    private static async Task<TargetProcess> StartGatewayAsync(string name, string dll, string upstream, Dictionary<string, string> environment)
+    {
+        var port = TargetProcess.FreePort();
+        var config = WriteGatewayConfig(upstream, name);
+        return await TargetProcess.StartAsync(name, dll, ["--config", config, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning"], port, environment);
     }
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -1,9 +1,5 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Text.Json;
 using ServerlessGateway.Caching.Replay;
-using ServerlessGateway.Pipeline;
-using ServerlessGateway.Providers.Streaming;
 
 namespace ServerlessGateway.Caching;
 
@@ -18,7 +14,7 @@ public static class StorableAnswer
     public static bool Check(byte[] response)
     {
         var (choices, data, error) = TopLevel(response);
-        return !error && (choices ? CompletionReplay.TryWrite(response, DiscardingSink.Instance, includeUsage: true) : data);
+        return !error && (choices ? CompletionReplay.CanReplay(response) : data);
     }
 
     /// <summary>One pass over the root's members, values skipped: is there "choices", a "data" array, a non-null "error"?</summary>
@@ -52,28 +48,5 @@ public static class StorableAnswer
         {
             return (false, false, true);
         }
-    }
-
-    private sealed class DiscardingSink : IChunkSink
-    {
-        public static readonly DiscardingSink Instance = new();
-
-        public void Chunk(ReadOnlySequence<byte> chunk)
-        {
-        }
-
-        public void Done()
-        {
-        }
-
-        public void Error(GatewayError error)
-        {
-        }
-
-        public void KeepAlive()
-        {
-        }
-
-        public ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken) => ValueTask.FromResult(default(FlushResult));
     }
 }

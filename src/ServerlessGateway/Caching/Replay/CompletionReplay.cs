@@ -22,35 +22,14 @@ public static class CompletionReplay
     public static bool TryWrite(ReadOnlySpan<byte> completion, IChunkSink sink, bool includeUsage, ReplayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        JsonDocument document;
-        try
-        {
-            var reader = new Utf8JsonReader(completion);
-            document = JsonDocument.ParseValue(ref reader);
-            if (reader.Read())
-            {
-                document.Dispose();
-                return false; // a second value after the answer
-            }
-        }
-        catch (JsonException)
+        if (Parse(completion) is not { } document)
         {
             return false;
         }
 
         using (document)
         {
-            StoredCompletion? stored;
-            try
-            {
-                stored = StoredCompletion.Read(document.RootElement);
-            }
-            catch (InvalidOperationException)
-            {
-                return false; // text with an escaped lone surrogate: not valid Unicode, so not valid in a chunk either
-            }
-
-            if (stored is null)
+            if (Read(document) is not { } stored)
             {
                 return false;
             }
@@ -67,6 +46,53 @@ public static class CompletionReplay
             }
 
             return true;
+        }
+    }
+
+    /// <summary>Whether <see cref="TryWrite"/> would write <paramref name="completion"/>: the same checks, no chunks made.</summary>
+    public static bool CanReplay(ReadOnlySpan<byte> completion)
+    {
+        if (Parse(completion) is not { } document)
+        {
+            return false;
+        }
+
+        using (document)
+        {
+            return Read(document) is not null;
+        }
+    }
+
+    /// <summary>One JSON value and nothing after it, or null.</summary>
+    private static JsonDocument? Parse(ReadOnlySpan<byte> completion)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(completion);
+            var document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                document.Dispose();
+                return null; // a second value after the answer
+            }
+
+            return document;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static StoredCompletion? Read(JsonDocument document)
+    {
+        try
+        {
+            return StoredCompletion.Read(document.RootElement);
+        }
+        catch (InvalidOperationException)
+        {
+            return null; // text with an escaped lone surrogate: not valid Unicode, so not valid in a chunk either
         }
     }
 }

@@ -49,9 +49,7 @@ public sealed class SqliteCacheStore : ICacheStore
     /// <summary>Inserts between trims to the bound (a trim is one range delete on rowid).</summary>
     private const int TrimEvery = 1024;
 
-    private const string Insert =
-        $"INSERT INTO cache_entries ({Columns}) VALUES ($key, $partition, $response, $created, $expires, $input, $output, $cached, "
-        + "$cache_write, $reasoning, $cost, $semantic_partition, $semantic_text, $vector)";
+    private static readonly string Insert = $"INSERT INTO cache_entries ({Columns}) VALUES ({Placeholders(Columns)})";
 
     private readonly SqliteDatabase database;
     private readonly TimeProvider time;
@@ -117,10 +115,7 @@ public sealed class SqliteCacheStore : ICacheStore
         using var turn = await database.WriteTurnAsync(cancellationToken);
         await using var connection = database.Open();
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = Command(connection, (SqliteTransaction)transaction, Insert);
-
-        // Parameters made once and re-bound per row: creating fourteen per row cost more than the insert itself.
-        var p = InsertParameters.Names.Select(name => command.Parameters.Add(new SqliteParameter(name, null))).ToArray();
+        using var insert = new PreparedStatement(connection, Insert);
         await using var replace = Command(connection, (SqliteTransaction)transaction, "DELETE FROM cache_entries WHERE id = $id");
         var replaced = replace.Parameters.Add(new SqliteParameter("$id", null));
         var rowIds = new long[entries.Count];
@@ -133,8 +128,7 @@ public sealed class SqliteCacheStore : ICacheStore
                 await replace.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            InsertParameters.Bind(p, entries[i]);
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            Bind(insert, entries[i]).Run();
             rowIds[i] = LastRowId(connection);
         }
 
@@ -233,29 +227,12 @@ public sealed class SqliteCacheStore : ICacheStore
     }
 
     /// <summary>The insert's parameters, in <see cref="Columns"/> order.</summary>
-    private static class InsertParameters
-    {
-        public static readonly string[] Names =
-            ["$key", "$partition", "$response", "$created", "$expires", "$input", "$output", "$cached", "$cache_write", "$reasoning", "$cost", "$semantic_partition", "$semantic_text", "$vector"];
-
-        public static void Bind(SqliteParameter[] p, CacheEntry entry)
-        {
-            p[0].Value = entry.Key;
-            p[1].Value = entry.Partition;
-            p[2].Value = entry.Response;
-            p[3].Value = entry.CreatedAt.ToUnixTimeMilliseconds();
-            p[4].Value = entry.ExpiresAt.ToUnixTimeMilliseconds();
-            p[5].Value = entry.Usage.InputTokens;
-            p[6].Value = entry.Usage.OutputTokens;
-            p[7].Value = entry.Usage.CachedInputTokens;
-            p[8].Value = entry.Usage.CacheWriteTokens;
-            p[9].Value = entry.Usage.ReasoningTokens;
-            p[10].Value = Money(entry.CostUsd);
-            p[11].Value = (object?)entry.SemanticPartition ?? DBNull.Value;
-            p[12].Value = (object?)entry.SemanticText ?? DBNull.Value;
-            p[13].Value = entry.Vector is null ? DBNull.Value : VectorBlob(entry.Vector);
-        }
-    }
+    /// <summary>The values in <see cref="Columns"/>' order.</summary>
+    private static PreparedStatement Bind(PreparedStatement insert, CacheEntry entry) => insert
+        .Add(entry.Key).Add(entry.Partition).Add(entry.Response)
+        .Add(entry.CreatedAt.ToUnixTimeMilliseconds()).Add(entry.ExpiresAt.ToUnixTimeMilliseconds())
+        .Add(entry.Usage.InputTokens).Add(entry.Usage.OutputTokens).Add(entry.Usage.CachedInputTokens).Add(entry.Usage.CacheWriteTokens).Add(entry.Usage.ReasoningTokens)
+        .Add(Money(entry.CostUsd)).Add(entry.SemanticPartition).Add(entry.SemanticText).Add(entry.Vector is null ? null : VectorBlob(entry.Vector));
 
     private static CacheEntry Read(SqliteDataReader reader) => new()
     {

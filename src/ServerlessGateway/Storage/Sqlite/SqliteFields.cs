@@ -11,6 +11,9 @@ internal static class SqliteFields
     public static void Add(this SqliteCommand command, string name, object? value) =>
         command.Parameters.AddWithValue(name, value ?? DBNull.Value);
 
+    /// <summary>"?, ?, …": one positional placeholder per column of a comma-separated column list.</summary>
+    public static string Placeholders(string columns) => string.Join(", ", Enumerable.Repeat("?", columns.Split(',').Length));
+
     public static long? Millis(DateTimeOffset? time) => time?.ToUnixTimeMilliseconds();
 
     public static DateTimeOffset? Time(SqliteDataReader reader, int ordinal) =>

@@ -13,13 +13,12 @@ namespace ServerlessGateway.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
 {
-    private const string InsertSql =
-        "INSERT OR IGNORE INTO usage_records (request_id, attempt, ts_ms, hour_start, day_start, key_id, user_id, team_id, organization_id, "
-        + "requested_model, served_model, deployment, provider, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, "
-        + "usage_estimated, cost_usd, latency_ms, ttft_ms, cache_status, status, error, tags, budgets, route, variant, saved_usd) VALUES ($request_id, $attempt, $ts_ms, $hour_start, "
-        + "$day_start, $key_id, $user_id, $team_id, $organization_id, $requested_model, $served_model, $deployment, $provider, $input_tokens, "
-        + "$cached_input_tokens, $cache_write_tokens, $output_tokens, $reasoning_tokens, $usage_estimated, $cost_usd, $latency_ms, $ttft_ms, "
-        + "$cache_status, $status, $error, $tags, $budgets, $route, $variant, $saved_usd)";
+    private const string InsertColumns =
+        "request_id, attempt, ts_ms, hour_start, day_start, key_id, user_id, team_id, organization_id, requested_model, served_model, deployment, "
+        + "provider, input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens, usage_estimated, cost_usd, latency_ms, "
+        + "ttft_ms, cache_status, status, error, tags, budgets, route, variant, saved_usd";
+
+    private static readonly string InsertSql = $"INSERT OR IGNORE INTO usage_records ({InsertColumns}) VALUES ({Placeholders(InsertColumns)})";
 
     private readonly SqliteDatabase database;
     private readonly TimeZoneInfo zone;
@@ -66,13 +65,12 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
 
         // Immediate: take the write lock first, so the spend read-add-write below cannot interleave with another process.
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var insert = Command(connection, transaction, InsertSql);
+        using var insert = new PreparedStatement(connection, InsertSql);
         var added = new Dictionary<(string Scope, string WindowId), decimal>();
         var charged = new Dictionary<(string Scope, string WindowId), BudgetCharge>();
         foreach (var record in records)
         {
-            Bind(insert, record);
-            var inserted = insert.ExecuteNonQuery() == 1;
+            var inserted = Bind(insert, record).Run() == 1;
             foreach (var charge in record.Budgets)
             {
                 charged[(charge.Scope, charge.WindowId)] = charge;
@@ -103,40 +101,21 @@ public sealed partial class SqliteUsageStore : IUsageStore, ISpendRollupStore
         return totals;
     }
 
-    private void Bind(SqliteCommand insert, UsageRecord record)
+    /// <summary>The values in <see cref="InsertColumns"/>' order.</summary>
+    private PreparedStatement Bind(PreparedStatement insert, UsageRecord record)
     {
-        var p = insert.Parameters;
-        p.Clear();
-        p.AddWithValue("$request_id", record.RequestId);
-        p.AddWithValue("$attempt", record.Attempt);
-        p.AddWithValue("$ts_ms", record.Timestamp.ToUnixTimeMilliseconds());
-        p.AddWithValue("$hour_start", UsageBuckets.HourStart(record.Timestamp).ToUnixTimeSeconds());
-        p.AddWithValue("$day_start", UsageBuckets.DayStart(record.Timestamp, zone).ToUnixTimeSeconds());
-        p.AddWithValue("$key_id", record.KeyId);
-        p.AddWithValue("$user_id", (object?)record.UserId ?? DBNull.Value);
-        p.AddWithValue("$team_id", (object?)record.TeamId ?? DBNull.Value);
-        p.AddWithValue("$organization_id", (object?)record.OrganizationId ?? DBNull.Value);
-        p.AddWithValue("$requested_model", record.RequestedModel);
-        p.AddWithValue("$served_model", (object?)record.ServedModel ?? DBNull.Value);
-        p.AddWithValue("$deployment", (object?)record.Deployment ?? DBNull.Value);
-        p.AddWithValue("$provider", (object?)record.Provider ?? DBNull.Value);
-        p.AddWithValue("$input_tokens", record.Usage.InputTokens);
-        p.AddWithValue("$cached_input_tokens", record.Usage.CachedInputTokens);
-        p.AddWithValue("$cache_write_tokens", record.Usage.CacheWriteTokens);
-        p.AddWithValue("$output_tokens", record.Usage.OutputTokens);
-        p.AddWithValue("$reasoning_tokens", record.Usage.ReasoningTokens);
-        p.AddWithValue("$usage_estimated", record.UsageEstimated ? 1 : 0);
-        p.AddWithValue("$cost_usd", Money(record.CostUsd));
-        p.AddWithValue("$latency_ms", record.LatencyMs);
-        p.AddWithValue("$ttft_ms", (object?)record.TimeToFirstTokenMs ?? DBNull.Value);
-        p.AddWithValue("$cache_status", record.CacheStatus);
-        p.AddWithValue("$status", record.Status);
-        p.AddWithValue("$error", (object?)record.Error ?? DBNull.Value);
-        p.AddWithValue("$tags", JsonSerializer.Serialize(new Dictionary<string, string>(record.Tags, StringComparer.Ordinal), LedgerJsonContext.Default.DictionaryStringString));
-        p.AddWithValue("$budgets", JsonSerializer.Serialize(record.Budgets.ToList(), LedgerJsonContext.Default.ListBudgetCharge));
-        p.AddWithValue("$route", (object?)record.Route ?? DBNull.Value);
-        p.AddWithValue("$variant", (object?)record.Variant ?? DBNull.Value);
-        p.AddWithValue("$saved_usd", SqliteFields.Money(record.SavedCostUsd));
+        var (r, u) = (record, record.Usage);
+        return insert
+            .Add(r.RequestId).Add(r.Attempt).Add(r.Timestamp.ToUnixTimeMilliseconds())
+            .Add(UsageBuckets.HourStart(r.Timestamp).ToUnixTimeSeconds()).Add(UsageBuckets.DayStart(r.Timestamp, zone).ToUnixTimeSeconds())
+            .Add(r.KeyId).Add(r.UserId).Add(r.TeamId).Add(r.OrganizationId)
+            .Add(r.RequestedModel).Add(r.ServedModel).Add(r.Deployment).Add(r.Provider)
+            .Add(u.InputTokens).Add(u.CachedInputTokens).Add(u.CacheWriteTokens).Add(u.OutputTokens).Add(u.ReasoningTokens)
+            .Add(r.UsageEstimated ? 1 : 0).Add(Money(r.CostUsd)).Add(r.LatencyMs).Add(r.TimeToFirstTokenMs)
+            .Add(r.CacheStatus).Add(r.Status).Add(r.Error)
+            .Add(JsonSerializer.Serialize(new Dictionary<string, string>(r.Tags, StringComparer.Ordinal), LedgerJsonContext.Default.DictionaryStringString))
+            .Add(JsonSerializer.Serialize(r.Budgets.ToList(), LedgerJsonContext.Default.ListBudgetCharge))
+            .Add(r.Route).Add(r.Variant).Add(Money(r.SavedCostUsd));
     }
 
     private static decimal ReadSpend(SqliteConnection connection, SqliteTransaction? transaction, string scope, string windowId)
