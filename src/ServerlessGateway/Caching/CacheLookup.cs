@@ -1,4 +1,5 @@
 using ServerlessGateway.Caching.Keys;
+using ServerlessGateway.Caching.Replay;
 
 namespace ServerlessGateway.Caching;
 
@@ -11,6 +12,9 @@ public sealed class CacheLookup(CachePlan plan, Fingerprint fingerprint)
 
     /// <summary>The answer to serve, when the cache has one.</summary>
     public CacheHit? Hit { get; set; }
+
+    /// <summary>A hit for a streaming caller, parsed and checked for the replay (the server disposes it).</summary>
+    public PreparedReplay? Replay { get; set; }
 
     /// <summary>Shadow mode: what the semantic layer would have served (not served).</summary>
     public CacheHit? Shadow { get; set; }

@@ -4,7 +4,7 @@ namespace ServerlessGateway.Caching;
 public enum CacheCounter
 {
     Lookups, ExactHits, SemanticHits, Misses, ShadowHits, ShadowAgreed, ShadowDisagreed,
-    GuardRefusals, EmbedderUnavailable, Stored, StoreDropped, Failures, IndexSkipped, NotStorable,
+    GuardRefusals, EmbedderUnavailable, Stored, StoreDropped, Failures, IndexSkipped, NotStorable, NotReplayable,
 }
 
 /// <summary>
@@ -38,14 +38,14 @@ public sealed class CacheStats
         this[CacheCounter.Lookups], this[CacheCounter.ExactHits], this[CacheCounter.SemanticHits], this[CacheCounter.Misses],
         this[CacheCounter.ShadowHits], this[CacheCounter.ShadowAgreed], this[CacheCounter.ShadowDisagreed], this[CacheCounter.GuardRefusals],
         this[CacheCounter.EmbedderUnavailable], this[CacheCounter.Stored], this[CacheCounter.StoreDropped], this[CacheCounter.Failures],
-        this[CacheCounter.IndexSkipped], this[CacheCounter.NotStorable]);
+        this[CacheCounter.IndexSkipped], this[CacheCounter.NotStorable], this[CacheCounter.NotReplayable]);
 }
 
 /// <summary>The counters as the admin API returns them; ShadowDisagreementRate estimates the semantic layer's false-hit rate.</summary>
 public sealed record CacheStatsView(
     long Lookups, long ExactHits, long SemanticHits, long Misses,
     long ShadowHits, long ShadowAgreed, long ShadowDisagreed, long GuardRefusals,
-    long EmbedderUnavailable, long Stored, long StoreDropped, long Failures, long IndexSkipped, long NotStorable)
+    long EmbedderUnavailable, long Stored, long StoreDropped, long Failures, long IndexSkipped, long NotStorable, long NotReplayable)
 {
     public double? ShadowDisagreementRate => ShadowAgreed + ShadowDisagreed == 0 ? null : (double)ShadowDisagreed / (ShadowAgreed + ShadowDisagreed);
 }

@@ -1,5 +1,6 @@
 using ServerlessGateway.Accounting;
 using ServerlessGateway.Caching.Keys;
+using ServerlessGateway.Caching.Replay;
 using ServerlessGateway.Caching.Stores;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Pipeline;
@@ -34,6 +35,18 @@ public sealed partial class ResponseCache(ICacheStore store, SemanticCache seman
         {
             LogLookupFailed(logger, ex);
             stats.Count(CacheCounter.Failures);
+        }
+
+        if (lookup.Hit is { } hit && request is ChatRequest { Stream: true })
+        {
+            // Checked when served, not when stored: most answers are never replayed, and one that cannot be (audio, a
+            // function_call) still serves JSON callers. A streaming caller gets a miss; the answer it gets replaces the entry.
+            lookup.Replay = CompletionReplay.Prepare(hit.Entry.Response);
+            if (lookup.Replay is null)
+            {
+                lookup.Hit = null;
+                stats.Count(CacheCounter.NotReplayable);
+            }
         }
 
         stats.Looked(lookup);

@@ -1,20 +1,19 @@
 using System.Text.Json;
-using ServerlessGateway.Caching.Replay;
 
 namespace ServerlessGateway.Caching;
 
 /// <summary>
-/// What may be stored: a chat completion that replays as a stream (the key leaves out "stream", so a later streaming
-/// request may be served it: one that cannot be replayed would fail every such request for its whole TTL), or an
-/// embeddings list. A 200 that carries an error, or anything else, is not an answer to keep. Checked by the writer,
-/// off the request path.
+/// What may be stored: a JSON object with "choices" (a chat completion) or a "data" array (embeddings). A 200 that
+/// carries an error, or anything else, is not an answer to keep. Checked by the writer, off the request path, in one
+/// pass that skips values. Whether a completion can be replayed as a stream is checked when a streaming caller hits it
+/// (<see cref="ResponseCache.LookupAsync"/>).
 /// </summary>
 public static class StorableAnswer
 {
     public static bool Check(byte[] response)
     {
         var (choices, data, error) = TopLevel(response);
-        return !error && (choices ? CompletionReplay.CanReplay(response) : data);
+        return !error && (choices || data);
     }
 
     /// <summary>One pass over the root's members, values skipped: is there "choices", a "data" array, a non-null "error"?</summary>

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using ServerlessGateway.Accounting.Pricing;
 using ServerlessGateway.Auth;
 using ServerlessGateway.Caching;
-using ServerlessGateway.Caching.Replay;
 using ServerlessGateway.Configuration;
 using ServerlessGateway.Governance;
 
@@ -31,7 +30,7 @@ public sealed partial class ProxyHandler
         context.Response.Headers[GatewayHeaders.Cache] = lookup.Status;
         if (lookup.Hit is { } hit)
         {
-            await ServeCachedAsync(context, format, governed, request, hit, requestId, started);
+            await ServeCachedAsync(context, format, governed, request, lookup, hit, requestId, started);
             return new CacheStep(true, format);
         }
 
@@ -46,7 +45,8 @@ public sealed partial class ProxyHandler
     }
 
     /// <summary>A cached answer: as JSON, or replayed as the OpenAI stream the caller asked for.</summary>
-    private async Task ServeCachedAsync(HttpContext context, ICallerFormat format, GovernedRequest governed, ParsedRequest request, CacheHit hit, string requestId, long started)
+    private async Task ServeCachedAsync(
+        HttpContext context, ICallerFormat format, GovernedRequest governed, ParsedRequest request, CacheLookup lookup, CacheHit hit, string requestId, long started)
     {
         var headers = context.Response.Headers;
         var age = Math.Max(0, (time.GetUtcNow() - hit.Entry.CreatedAt).TotalSeconds);
@@ -65,13 +65,17 @@ public sealed partial class ProxyHandler
         if (request is ChatRequest { Stream: true } chat)
         {
             var sink = format.StartStream(context.Response);
-            if (CompletionReplay.TryWrite(hit.Entry.Response, sink, chat.CallerWantsStreamUsage))
+            using (var replay = lookup.Replay)
             {
-                sink.Done();
-            }
-            else
-            {
-                sink.Error(GatewayError.Internal(requestId));
+                if (replay is null)
+                {
+                    sink.Error(GatewayError.Internal(requestId)); // the lookup prepares every streamed hit: not reached
+                }
+                else
+                {
+                    replay.Write(sink, chat.CallerWantsStreamUsage);
+                    sink.Done();
+                }
             }
 
             await sink.FlushAsync(aborted);

@@ -73,6 +73,8 @@ internal sealed class CacheRig : IAsyncDisposable
             : Respond.Json(context, 200, OpenAIWire.Completion($"answer {n}"));
     }
 
+    public CacheStats Stats => Gateway.Services.GetRequiredService<CacheStats>();
+
     public HttpClient Client(string key = KeyA) => Gateway.CreateClient(key);
 
     /// <summary>

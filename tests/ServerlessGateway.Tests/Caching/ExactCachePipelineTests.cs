@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenAI;
 using OpenAI.Chat;
 using ServerlessGateway.Accounting.Pricing;
+using ServerlessGateway.Caching;
 using ServerlessGateway.Tests.Infrastructure;
 
 namespace ServerlessGateway.Tests.Caching;
@@ -97,6 +98,31 @@ public sealed class ExactCachePipelineTests
         Assert.Equal("answer 1", plain.Content[0].Text);
         Assert.Equal(ChatFinishReason.Stop, plain.FinishReason);
         Assert.Equal(1, rig.UpstreamCalls);
+    }
+
+    [Fact]
+    public async Task An_answer_a_stream_cannot_carry_serves_plain_callers_and_a_streaming_caller_gets_a_miss_whose_answer_replaces_it()
+    {
+        await using var rig = await CacheRig.StartAsync();
+        using var client = rig.Client();
+        const string FunctionCall = """{"id":"chatcmpl-f","object":"chat.completion","created":1731000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":null,"function_call":{"name":"lookup","arguments":"{}"}},"finish_reason":"function_call"}],"usage":{"prompt_tokens":9,"completion_tokens":5,"total_tokens":14}}""";
+        rig.Override = context => Respond.Json(context, 200, FunctionCall);
+        await PostAsync(client, Deterministic);
+        await rig.StoredAsync();
+
+        var (plainHit, plainBody) = await PostAsync(client, Deterministic);
+        rig.Override = context => Respond.Sse(context, [OpenAIWire.Chunk("streamed", role: true), OpenAIWire.Chunk(" text", "stop"), OpenAIWire.UsageChunk()]);
+        var (streamed, streamBody) = await PostAsync(client, Deterministic.Replace("\"temperature\":0", "\"temperature\":0,\"stream\":true", StringComparison.Ordinal));
+        await rig.StoredAsync();
+        var (replaced, replacedBody) = await PostAsync(client, Deterministic);
+
+        Assert.Equal(("hit", "miss", "hit"), (Header(plainHit, "x-gateway-cache"), Header(streamed, "x-gateway-cache"), Header(replaced, "x-gateway-cache")));
+        Assert.Equal(FunctionCall, plainBody);
+        Assert.Contains("streamed", streamBody, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", streamBody, StringComparison.Ordinal);
+        Assert.Contains("streamed text", replacedBody, StringComparison.Ordinal); // the assembled stream took the entry's place
+        Assert.Equal(2, rig.UpstreamCalls);
+        Assert.Equal(1, rig.Stats[CacheCounter.NotReplayable]);
     }
 
     [Fact]
@@ -283,6 +309,7 @@ public sealed class ExactCachePipelineTests
 
         Assert.Equal("miss", Header(second, "x-gateway-cache"));
         Assert.Contains("answer 1", body, StringComparison.Ordinal);
+        Assert.Equal(1, rig.Stats[CacheCounter.NotStorable]);
     }
 
     [Fact]

@@ -22,45 +22,29 @@ public static class CompletionReplay
     public static bool TryWrite(ReadOnlySpan<byte> completion, IChunkSink sink, bool includeUsage, ReplayOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(sink);
-        if (Parse(completion) is not { } document)
-        {
-            return false;
-        }
-
-        using (document)
-        {
-            if (Read(document) is not { } stored)
-            {
-                return false;
-            }
-
-            using var writer = new ReplayChunkWriter(stored, sink, includeUsage, options ?? ReplayOptions.Default);
-            foreach (var choice in stored.Choices)
-            {
-                writer.WriteChoice(choice);
-            }
-
-            if (includeUsage && stored.Usage is { } usage)
-            {
-                writer.WriteUsage(usage);
-            }
-
-            return true;
-        }
+        using var replay = Prepare(completion);
+        replay?.Write(sink, includeUsage, options);
+        return replay is not null;
     }
 
-    /// <summary>Whether <see cref="TryWrite"/> would write <paramref name="completion"/>: the same checks, no chunks made.</summary>
-    public static bool CanReplay(ReadOnlySpan<byte> completion)
+    /// <summary>
+    /// The checked, parsed completion, ready to be written; null when <see cref="TryWrite"/> would return false. Lets a
+    /// caller learn that a stored answer cannot be replayed before it commits to a response.
+    /// </summary>
+    public static PreparedReplay? Prepare(ReadOnlySpan<byte> completion)
     {
         if (Parse(completion) is not { } document)
         {
-            return false;
+            return null;
         }
 
-        using (document)
+        if (Read(document) is not { } stored)
         {
-            return Read(document) is not null;
+            document.Dispose();
+            return null;
         }
+
+        return new PreparedReplay(document, stored);
     }
 
     /// <summary>One JSON value and nothing after it, or null.</summary>
@@ -95,4 +79,37 @@ public static class CompletionReplay
             return null; // text with an escaped lone surrogate: not valid Unicode, so not valid in a chunk either
         }
     }
+}
+
+/// <summary>A stored completion that can be replayed; holds its parsed JSON until disposed.</summary>
+public sealed class PreparedReplay : IDisposable
+{
+    private readonly JsonDocument document;
+    private readonly StoredCompletion stored;
+
+    internal PreparedReplay(JsonDocument document, StoredCompletion stored)
+    {
+        this.document = document;
+        this.stored = stored;
+    }
+
+    /// <summary>
+    /// Writes the chunks, choice after choice, then (when <paramref name="includeUsage"/> and the answer has usage) the
+    /// usage chunk. Does not call <see cref="IChunkSink.Done"/>: the caller ends the stream.
+    /// </summary>
+    public void Write(IChunkSink sink, bool includeUsage, ReplayOptions? options = null)
+    {
+        using var writer = new ReplayChunkWriter(stored, sink, includeUsage, options ?? ReplayOptions.Default);
+        foreach (var choice in stored.Choices)
+        {
+            writer.WriteChoice(choice);
+        }
+
+        if (includeUsage && stored.Usage is { } usage)
+        {
+            writer.WriteUsage(usage);
+        }
+    }
+
+    public void Dispose() => document.Dispose();
 }
