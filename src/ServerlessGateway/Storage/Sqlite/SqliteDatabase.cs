@@ -50,7 +50,9 @@ public sealed class SqliteDatabase : IDisposable
         // No PRAGMA busy_timeout: this build of SQLite has no usleep, so its busy handler sleeps whole seconds
         // between retries. Without it SQLite reports busy at once and Microsoft.Data.Sqlite retries (sleeping
         // 150 ms a time) until DefaultTimeout; writers of this process avoid that by taking turns (WriteTurnAsync).
-        Execute(connection, "PRAGMA synchronous=NORMAL;");
+        // A 256 KB page cache per pooled connection, not SQLite's 2 MB: the gateway's reads are by key or rowid and the
+        // writers append, so a big private cache per connection only held resident memory (about 5 MB under load).
+        Execute(connection, "PRAGMA synchronous=NORMAL; PRAGMA cache_size=-256;");
         return connection;
     }
 
