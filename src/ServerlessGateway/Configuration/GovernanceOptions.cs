@@ -3,16 +3,22 @@ namespace ServerlessGateway.Configuration;
 /// <summary>Where keys, counters and the usage ledger live. Read once at start-up (not reloadable).</summary>
 public sealed class StorageOptions
 {
-    /// <summary>"sqlite" (default: a file, shareable by several processes) or "memory" (one process, lost on exit).</summary>
+    /// <summary>
+    /// "sqlite" (default: a file, shareable by several processes), "memory" (one process, lost on exit) or "cosmos"
+    /// (Azure Cosmos DB for NoSQL: any number of instances; what the Azure deployment uses).
+    /// </summary>
     public string Kind { get; set; } = StorageKinds.Sqlite;
 
     public string SqlitePath { get; set; } = ".gateway/gateway.db";
+
+    public CosmosOptions Cosmos { get; set; } = new();
 }
 
 public static class StorageKinds
 {
     public const string Sqlite = "sqlite";
     public const string Memory = "memory";
+    public const string Cosmos = "cosmos";
 }
 
 /// <summary>Limits, budgets, prices, the ledger and alerts (issue 6).</summary>

@@ -13,13 +13,17 @@ internal static class GovernanceValidation
             errors.Add("Gateway:Storage:Kind is 'memory' while keys carry limits or budgets and the app runs under Azure Functions, which scales out: every instance would enforce them alone. Use a shared store.");
         }
 
-        if (storage.Kind is not (StorageKinds.Sqlite or StorageKinds.Memory))
+        if (storage.Kind is not (StorageKinds.Sqlite or StorageKinds.Memory or StorageKinds.Cosmos))
         {
-            errors.Add($"Gateway:Storage:Kind must be '{StorageKinds.Sqlite}' or '{StorageKinds.Memory}'; it is '{storage.Kind}'.");
+            errors.Add($"Gateway:Storage:Kind must be '{StorageKinds.Sqlite}', '{StorageKinds.Memory}' or '{StorageKinds.Cosmos}'; it is '{storage.Kind}'.");
         }
         else if (storage.Kind == StorageKinds.Sqlite && string.IsNullOrWhiteSpace(storage.SqlitePath))
         {
             errors.Add("Gateway:Storage:SqlitePath must name a file when Storage:Kind is 'sqlite'.");
+        }
+        else if (storage.Kind == StorageKinds.Cosmos)
+        {
+            CosmosValidation.Validate(storage.Cosmos, errors);
         }
 
         var governance = options.Governance;

@@ -42,6 +42,9 @@ public sealed class StorageConfigurationTests
     [Theory]
     [InlineData("""{"Kind":"redis"}""", "Gateway:Storage:Kind must be")]
     [InlineData("""{"Kind":"sqlite","SqlitePath":" "}""", "Gateway:Storage:SqlitePath must name a file")]
+    [InlineData("""{"Kind":"cosmos"}""", "Gateway:Storage:Cosmos:Endpoint must be the account's https URL")]
+    [InlineData("""{"Kind":"cosmos","Cosmos":{"Endpoint":"http://acct.documents.azure.com/"}}""", "Gateway:Storage:Cosmos:Endpoint must be the account's https URL")]
+    [InlineData("""{"Kind":"cosmos","Cosmos":{"Endpoint":"https://acct.documents.azure.com/","ConnectionMode":"tcp"}}""", "Gateway:Storage:Cosmos:ConnectionMode must be")]
     public async Task A_wrong_storage_section_is_listed(string storage, string expected)
     {
         var config = GatewayHost.Config();
